@@ -1,0 +1,3 @@
+from faqbot.cli import main
+
+raise SystemExit(main())

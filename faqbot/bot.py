@@ -1,0 +1,100 @@
+"""The bot: one question in, one :class:`~faqbot.answer.Answer` out.
+
+Triage comes first (an urgent notice leads any reply), then small talk, then the matcher.
+Every reply's disclaimer is chosen here, in one place: the drug's own when an entry is used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from faqbot.answer import GENERIC_DISCLAIMER, Answer, EntryRef
+from faqbot.index import Index, build_index
+from faqbot.knowledge import load_dir
+from faqbot.lexicon import LEXICON_FILE, load_lexicon
+from faqbot.locations import shipped_knowledge_dir
+from faqbot.matcher import Match, Matcher
+from faqbot.models import Medication
+from faqbot.smalltalk import small_talk
+from faqbot.triage import URGENT_NOTICE, is_urgent
+
+__all__ = ["MAX_QUESTION", "Bot", "load_knowledge"]
+
+MAX_QUESTION = 2000  # characters of a question that are read; the rest is ignored
+
+
+def load_knowledge(directory: Path, cache_dir: Path | None = None) -> Index:
+    """Load every knowledge file in ``directory`` and index it.
+
+    The folder's own ``lexicon.yaml`` is used when it has one, else the shipped lexicon.
+    Raises :class:`~faqbot.errors.KnowledgeError` naming each bad file and line.
+    """
+    medications = load_dir(directory, cache_dir)
+    lexicon_path = directory / LEXICON_FILE
+    if not lexicon_path.is_file():
+        lexicon_path = shipped_knowledge_dir() / LEXICON_FILE
+    return build_index(medications, load_lexicon(lexicon_path))
+
+
+class Bot:
+    """Answers questions from an :class:`~faqbot.index.Index`."""
+
+    def __init__(self, index: Index, matcher: Matcher | None = None) -> None:
+        self.index = index
+        self.matcher = matcher or Matcher(index)
+
+    def ask(self, question: str, context: str | None = None) -> Answer:
+        """Answer ``question``; ``context`` is the slug of the drug talked about so far."""
+        text = question[:MAX_QUESTION]
+        urgent = is_urgent(text)
+        reply = self._reply(question, text, context)
+        if urgent:
+            notice = f"{URGENT_NOTICE}\n\n{reply.text}" if reply.text else URGENT_NOTICE
+            return replace(reply, text=notice, urgent=True)
+        return reply
+
+    def _reply(self, question: str, text: str, context: str | None) -> Answer:
+        if not text.strip():
+            return Answer(question, "Ask me a question about a medication.", GENERIC_DISCLAIMER,
+                          "smalltalk")
+        chat = small_talk(text)
+        if chat is not None:
+            return Answer(question, chat, GENERIC_DISCLAIMER, "smalltalk", drug=context)
+        return self._from_match(question, self.matcher.match(text, context))
+
+    def _from_match(self, question: str, match: Match) -> Answer:
+        med = self.index.medications.get(match.drug) if match.drug else None
+        if match.entry is not None and med is not None:
+            entry = match.entry
+            ref = EntryRef(f"{med.slug}:{entry.id}", med.title, entry.kind, entry.title)
+            return Answer(question, entry.text or entry.title, med.disclaimer or GENERIC_DISCLAIMER,
+                          "answered", ref, match.confidence, drug=med.slug)
+        return Answer(
+            question,
+            self._fallback_text(match, med),
+            GENERIC_DISCLAIMER,
+            "clarify" if match.status == "clarify" else "abstained",
+            confidence=match.confidence,
+            suggestions=match.suggestions or self._drug_suggestions(match),
+            drug=med.slug if med else None,
+        )
+
+    def _fallback_text(self, match: Match, med: Medication | None) -> str:
+        if match.reason == "ambiguous_drug":
+            return "Which medication do you mean?"
+        if match.reason == "no_drug":
+            return "Which medication are you asking about? Please name it in your question."
+        if match.reason == "unknown_drug":
+            known = " I can answer questions about:" if self._drug_suggestions(match) else ""
+            return f"I don't have information about that medication.{known}"
+        about = f" about {med.title}" if med else ""
+        if match.suggestions:
+            return (f"I don't have an answer to that in my knowledge{about}. "
+                    "These are the closest topics I know:")
+        return f"I don't have an answer to that in my knowledge{about}."
+
+    def _drug_suggestions(self, match: Match) -> tuple[str, ...]:
+        if match.reason == "unknown_drug" and len(self.index.medications) <= 5:
+            return tuple(m.title for m in self.index.medications.values())
+        return ()

@@ -1,0 +1,243 @@
+"""The command line: ``faqbot import | check | ask | eval | chat``. Thin: parse, call, print."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from faqbot.errors import FaqbotError
+
+if TYPE_CHECKING:
+    from faqbot.batch import PageReport
+    from faqbot.bot import Bot
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["chat", *(argv or sys.argv[1:])])
+    try:
+        return int(args.run(args))
+    except FaqbotError as e:
+        print(f"faqbot: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("faqbot: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="faqbot",
+        description="A medication FAQ assistant. With no command, starts the chat.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    imp = sub.add_parser("import", help="turn medication pages into knowledge files")
+    imp.add_argument("pages", nargs="+", type=Path, metavar="PAGE_OR_DIR")
+    imp.add_argument("--out", type=Path, default=Path("knowledge"), help="default: ./knowledge")
+    imp.add_argument("-q", "--quiet", action="store_true", help="only refusals and drops")
+    imp.set_defaults(run=_import)
+
+    chk = sub.add_parser("check", help="validate knowledge files (default: those in use)")
+    chk.add_argument("paths", nargs="*", type=Path, metavar="DIR_OR_FILE")
+    _knowledge_option(chk)
+    chk.set_defaults(run=_check)
+
+    ask = sub.add_parser("ask", help="answer one question (or one per line of stdin with -)")
+    ask.add_argument("question", help='the question, or "-" to read questions from stdin')
+    ask.add_argument("--json", action="store_true", help="print JSON (one object per line)")
+    _knowledge_option(ask)
+    ask.set_defaults(run=_ask)
+
+    ev = sub.add_parser("eval", help="measure answer quality on a question set")
+    ev.add_argument("file", type=Path)
+    ev.add_argument("--pages", type=Path, help="folder of the corpus pages the set names")
+    _knowledge_option(ev)
+    ev.set_defaults(run=_eval)
+
+    chat = sub.add_parser("chat", help="chat in the terminal (the default)")
+    chat.add_argument("--no-color", action="store_true", help="no colours (also: NO_COLOR)")
+    _knowledge_option(chat)
+    chat.set_defaults(run=_chat)
+    return parser
+
+
+def _knowledge_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--knowledge",
+        metavar="DIR",
+        help="knowledge folder (default: $FAQBOT_KNOWLEDGE, else the shipped knowledge)",
+    )
+
+
+def _bot(args: argparse.Namespace) -> Bot:
+    from faqbot.bot import Bot, load_knowledge
+    from faqbot.locations import cache_dir, knowledge_dir
+
+    return Bot(load_knowledge(knowledge_dir(args.knowledge), cache_dir()))
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+def _import(args: argparse.Namespace) -> int:
+    from faqbot.batch import find_pages, import_pages
+    from faqbot.progress import Progress
+
+    missing = [p for p in args.pages if not p.exists()]
+    if missing:
+        raise FaqbotError(f"no such page or folder: {missing[0]}")
+    pages = list(find_pages(args.pages))
+    if not pages:
+        raise FaqbotError("no pages (*.md) found in " + ", ".join(map(str, args.pages)))
+    with Progress(len(pages), "Importing") as bar:
+
+        def report(r: PageReport) -> None:
+            lines = _page_lines(r, args.quiet)
+            if lines:
+                bar.clear()
+                print("\n".join(lines), flush=True)
+            bar.advance(r.page)
+
+        reports = import_pages(pages, args.out, report)
+    print(_summary(reports, args.out))
+    return 1 if any(r.refused for r in reports) else 0
+
+
+def _page_lines(r: PageReport, quiet: bool) -> list[str]:
+    if r.refused:
+        return [f"{r.page}: refused: {r.refused}"]
+    lines = []
+    if not quiet:
+        assert r.output is not None
+        what = f"{r.side_effects} side effects, {r.faqs} FAQs, {r.sections} other sections"
+        state = "" if r.written else " (unchanged)"
+        lines.append(f"{r.page} → {r.output.name}: {what}{state}")
+    for d in r.dropped:
+        text = d.text if len(d.text) <= 70 else d.text[:67] + "..."
+        lines.append(f"{r.page}: dropped: {d.reason}: {text!r}")
+    return lines
+
+
+def _summary(reports: list[PageReport], out: Path) -> str:
+    made = [r for r in reports if not r.refused]
+    refused = len(reports) - len(made)
+    written = sum(r.written for r in made)
+    dropped = sum(len(r.dropped) for r in made)
+    with_drops = sum(bool(r.dropped) for r in made)
+    return (
+        f"Imported {len(made)} of {len(reports)} pages into {out}/ "
+        f"({written} written, {len(made) - written} unchanged); "
+        f"refused {refused}; dropped {dropped} items from {with_drops} pages."
+    )
+
+
+# --- check --------------------------------------------------------------------------------
+
+
+def _check(args: argparse.Namespace) -> int:
+    from faqbot.checking import check_paths
+    from faqbot.locations import knowledge_dir
+
+    paths = args.paths or [knowledge_dir(args.knowledge)]
+    problems, files = check_paths(paths)
+    for p in problems:
+        print(p)
+    bad = len({p.path for p in problems})
+    if problems:
+        print(f"{len(problems)} problems in {bad} of {files} files.", file=sys.stderr)
+        return 1
+    print(f"{files} files OK.", file=sys.stderr)
+    return 0
+
+
+# --- ask ----------------------------------------------------------------------------------
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from faqbot.render import to_json, to_text
+
+    bot = _bot(args)
+    if args.question != "-":
+        answer = bot.ask(args.question)
+        print(to_json(answer) if args.json else to_text(answer, _width()))
+        return 0
+    for line in sys.stdin:
+        question = line.rstrip("\n")
+        if not question.strip():
+            continue
+        answer = bot.ask(question)
+        print(to_json(answer) if args.json else to_text(answer, _width()) + "\n", flush=True)
+    return 0
+
+
+def _width() -> int:
+    import shutil
+
+    return min(shutil.get_terminal_size((88, 24)).columns, 100)
+
+
+# --- eval ---------------------------------------------------------------------------------
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from faqbot.evaluate import evaluate, load_eval_set
+
+    qs = load_eval_set(args.file)
+    bot = _eval_bot(args, qs.drugs)
+    report = evaluate(bot, qs.cases)
+    print(f"{args.file}: {report.total} questions")
+    print(f"  right:   {report.right:4d}  {report.accuracy:6.1%}")
+    print(f"  wrong:   {report.wrong:4d}  {report.wrong_rate:6.1%}  (an entry used, not a right one)")
+    print(f"  abstention precision {report.abstain_precision:6.1%}, "
+          f"recall {report.abstain_recall:6.1%} ({report.should_abstain} must abstain)")
+    for case, answer, verdict in report.failures:
+        got = answer.entry.id if answer.entry else answer.status
+        print(f"  {verdict:6s} {case.question!r}: expected {case.expect}, got {got} "
+              f"({answer.confidence:.2f})")
+    return 0
+
+
+def _eval_bot(args: argparse.Namespace, drugs: tuple[str, ...]) -> Bot:
+    if not drugs:
+        return _bot(args)
+    from faqbot.bot import Bot
+    from faqbot.importer import import_page
+    from faqbot.index import build_index
+    from faqbot.lexicon import LEXICON_FILE, load_lexicon
+    from faqbot.locations import shipped_knowledge_dir
+
+    if args.pages is None:
+        raise FaqbotError("this question set needs corpus pages: pass --pages DIR")
+    meds = [import_page((args.pages / d).read_text(encoding="utf-8"), d) for d in drugs]
+    return Bot(build_index(meds, load_lexicon(shipped_knowledge_dir() / LEXICON_FILE)))
+
+
+# --- chat ---------------------------------------------------------------------------------
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from faqbot.render import to_text
+
+    bot = _bot(args)
+    color = not args.no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    context: str | None = None
+    for line in sys.stdin:
+        question = line.strip()
+        if not question:
+            continue
+        answer = bot.ask(question, context)
+        context = answer.drug or context
+        print(to_text(answer, _width(), color) + "\n", flush=True)
+    return 0

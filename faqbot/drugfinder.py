@@ -1,0 +1,121 @@
+"""Which drug a question is about: exact names first, then typo-tolerant, never a guess
+between look-alikes (hydroxyzine and hydralazine): when two are about equally close, ask."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from faqbot.index import Index
+from faqbot.normalize import stem
+
+__all__ = ["DrugMention", "find_drugs"]
+
+NAME_CUTOFF = 80.0  # fuzz.ratio a misspelt name must reach
+LOOKALIKE_MARGIN = 5.0  # two names closer than this to the typed word are a tie: ask
+
+
+@dataclass
+class DrugMention:
+    """The drugs a question names, and the word positions the names take up."""
+
+    drugs: list[str] = field(default_factory=list)  # resolved, in order of mention
+    ambiguous: list[str] = field(default_factory=list)  # candidates when we must ask
+    positions: set[int] = field(default_factory=set)
+    unknown_names: list[str] = field(default_factory=list)  # look like drugs we don't have
+    fuzzy: bool = False
+
+
+def find_drugs(words: list[str], index: Index) -> DrugMention:
+    """Find the drugs named in ``words`` (normalised, unstemmed)."""
+    mention = DrugMention()
+    corrected = list(words)
+    for i, word in enumerate(words):
+        if _could_be_name(word, index):
+            _correct_name(i, word, corrected, index, mention)
+    groups = _exact_names(corrected, index, mention)
+    strong = [g for g in groups if not g[1]] or [g for g in groups if g[1]]
+    _resolve([owners for owners, _ in strong], index, mention)
+    return mention
+
+
+def _could_be_name(word: str, index: Index) -> bool:
+    if len(word) < 4 or word.isdigit() or word in index.name_words:
+        return False
+    s = stem(word)
+    lex = index.lexicon
+    return not (word in index.known_words or s in index.known_words or s in lex.stopwords)
+
+
+def _correct_name(
+    i: int, word: str, corrected: list[str], index: Index, mention: DrugMention
+) -> None:
+    found = process.extract(
+        word, index.name_word_list, scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF, limit=3
+    )
+    if not found:
+        if word.endswith(index.lexicon.drug_suffixes) and len(word) >= 6:
+            mention.unknown_names.append(word)
+        return
+    best, score, _ = found[0]
+    rivals = [w for w, s, _ in found[1:] if score - s < LOOKALIKE_MARGIN]
+    if rivals:
+        for w in (best, *rivals):
+            for key, owners in index.names.items():
+                if w in key:
+                    mention.ambiguous.extend(s for s in owners if s not in mention.ambiguous)
+        mention.positions.add(i)
+        return
+    corrected[i] = best
+    mention.fuzzy = True
+
+
+def _exact_names(
+    words: list[str], index: Index, mention: DrugMention
+) -> list[tuple[dict[str, bool], bool]]:
+    """Each name found, longest first, with whether it is also a common word ("iron")."""
+    groups: list[tuple[dict[str, bool], bool]] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(index.longest_name, len(words) - i), 0, -1):
+            key = tuple(words[i : i + n])
+            owners = index.names.get(key)
+            if owners:
+                common = all(w in index.known_words or stem(w) in index.known_words for w in key)
+                groups.append((owners, common))
+                mention.positions.update(range(i, i + n))
+                i += n
+                break
+        else:
+            i += 1
+    return groups
+
+
+def _resolve(groups: list[dict[str, bool]], index: Index, mention: DrugMention) -> None:
+    """Turn the names found into drugs: one per name, or one combination for several."""
+    if not groups:
+        return
+    shared = set(groups[0]).intersection(*groups[1:]) if len(groups) > 1 else set()
+    if shared:
+        fewest = min(len(index.medications[s].title) for s in shared)
+        best = sorted(s for s in shared if len(index.medications[s].title) == fewest)
+        _one_or_ask(best, mention)
+        return
+    for owners in groups:
+        whole = sorted(s for s, is_whole in owners.items() if is_whole)
+        if whole:
+            _one_or_ask(whole, mention)
+        else:
+            parts = sorted(owners, key=lambda s: (len(index.medications[s].title), s))
+            _one_or_ask(parts, mention)
+        if mention.ambiguous:
+            return
+
+
+def _one_or_ask(slugs: list[str], mention: DrugMention) -> None:
+    if len(slugs) == 1:
+        if slugs[0] not in mention.drugs:
+            mention.drugs.append(slugs[0])
+    else:
+        mention.ambiguous.extend(s for s in slugs if s not in mention.ambiguous)

@@ -1,0 +1,44 @@
+"""One error hierarchy; front ends format these without parsing strings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["FaqbotError", "ImportPageError", "KnowledgeError", "Problem"]
+
+
+class FaqbotError(Exception):
+    """Base class of every error faqbot raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a knowledge file, located as ``file:line``."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.message}"
+
+
+class KnowledgeError(FaqbotError):
+    """A knowledge file (or folder) could not be loaded; ``problems`` says where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class ImportPageError(FaqbotError):
+    """A page could not be turned into knowledge."""
+
+    def __init__(self, path: Path | str, reason: str, line: int | None = None) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        self.line = line
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {reason}")

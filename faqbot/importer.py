@@ -1,0 +1,1034 @@
+"""Turn one medication page (markdown text) into a `Medication`; pure, no file I/O.
+
+The pages come from one language-model prompt (Generic Name, Usage, Side Effects, How it Works,
+FAQs, Disclaimer) plus a script-appended front matter and last ``**Note:**`` line. Shapes handled:
+
+- Front matter ``title:`` is the key (a trailing `` .`` or ``-`` is stripped); the ``# title``
+  line is skipped, and so is an extra ``## title`` line (kept in ``dropped`` if its words differ).
+- Section labels: bold at column 0 (``**Usage:**``, ``**Usage**:``, text inline or on the next
+  lines), with parenthetical variants (``**FAQs (Separate for each drug):**``), as headings
+  (``## Usage``), as bullets (``* **Usage:**``, usually under an ingredient), and an unbolded
+  ``Generic Name:``. Other labels (``**Note:**``, ``**Dosage:**``, anything unknown) become
+  ``sections``; only the page's last ``**Note:**`` line is the footer ``note``.
+- Combinations with the block repeated per ingredient: a bold line that is followed by a section
+  label (``**Mefenamic Acid:**`` then ``**Generic Name:**``) opens an ingredient; its Usage and How
+  it Works become sections "Usage (Mefenamic Acid)", its side effects and FAQs get the ingredient as
+  their group, and its side-effect prose goes to ``side_effects_intro`` as "Mefenamic Acid: ...".
+  The first ingredient's sections fix the block's shape: a later section of another kind, a repeated
+  kind, or the Disclaimer closes the ingredient (so a shared FAQs block after the last one is shared).
+- Side effects: ``* **Name:** text``, ``* **Name** text``, ``* Name: text``, ``* Name``; groups from
+  a labelled bullet with nested items, a bold line or a sentence ending in ":" before a list (the
+  sentences before it stay in the intro). Prose before the first item is ``side_effects_intro``;
+  prose after it goes to the section "Side effects (more)". No bullets: prose only, no items.
+  ``urgent`` is set when the group says serious/severe or the text asks for emergency help.
+- FAQs: ``* **Q: question?** A: answer``, ``* **question?** answer``, ``**Q:** q? **A:** a``, a
+  bold question at column 0, the answer on a nested line (``*A:``, ``* **A:**``) or the next
+  paragraph; ``**X FAQs:**`` and bold lines inside the block set the group. Prose in a FAQs block
+  (no usable items) is kept as the section "FAQs".
+- Truncated pages: the unfinished last sentence goes to ``dropped``; so does a question whose answer
+  the page never reached. A question with no answer elsewhere is dropped with its own reason.
+- Duplicates within a list (same slug): an identical repeat is dropped as a duplicate; a different
+  one keeps its words and gets its group, else a counter, in parentheses to stay unique. Section
+  titles get a counter the same way.
+- Text keeps the page's words: ``**``/``*`` emphasis and ``<sub>``-like tags are removed, bullets
+  become "- " lines ("  - " nested), numbered items keep their numbers, table rows stay as lines
+  (their ``|---|`` rules go), paragraphs are separated by a blank line, spaces are collapsed.
+
+A page with none of Generic Name, Usage, Side Effects, How it Works or FAQs (a refusal, or free
+prose) raises `ImportPageError`; so does a page without a title. Nothing else is raised.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from faqbot.errors import ImportPageError
+from faqbot.models import Dropped, Faq, Medication, Section, SideEffect
+from faqbot.slug import slugify
+
+__all__ = ["import_page"]
+
+LineKind = Literal["blank", "label", "bullet", "text"]
+BlockKind = Literal[
+    "intro", "ingredient", "generic", "usage", "side_effects", "how", "faqs", "disclaimer", "other"
+]
+
+_CONTENT_KINDS = ("generic", "usage", "side_effects", "how", "faqs")
+_OPENS_INGREDIENT = ("generic", "usage", "side_effects", "how")
+_MAX_ALIASES = 8
+
+_LABEL_KINDS: dict[str, BlockKind] = {
+    "generic name": "generic",
+    "generic names": "generic",
+    "usage": "usage",
+    "uses": "usage",
+    "indications": "usage",
+    "side effects": "side_effects",
+    "possible side effects": "side_effects",
+    "potential side effects": "side_effects",
+    "adverse effects": "side_effects",
+    "how it works": "how",
+    "how they work": "how",
+    "mechanism of action": "how",
+    "faqs": "faqs",
+    "faq": "faqs",
+    "frequently asked questions": "faqs",
+    "disclaimer": "disclaimer",
+    "important disclaimer": "disclaimer",
+}
+_OTHER_LABELS = frozenset(
+    {
+        "note",
+        "important note",
+        "dosage",
+        "dosage and administration",
+        "precautions",
+        "warnings",
+        "warnings and precautions",
+        "interactions",
+        "drug interactions",
+        "contraindications",
+        "storage",
+        "overdose",
+    }
+)
+
+# Lines and labels. `(?:[^*]|\*(?!\*))` is "anything but a `**`", so labels may hold *italics*.
+_NOT_BOLD_END = r"(?:[^*]|\*(?!\*))"
+_BOLD_LABEL = re.compile(rf"^\*\*(?P<label>{_NOT_BOLD_END}+?)\s*(?::\s*\*\*|\*\*\s*:)\s*(?P<rest>.*)$")
+_BOLD_LINE = re.compile(rf"^\*\*(?P<label>{_NOT_BOLD_END}+?)\*\*\s*$")
+_LEAD_BOLD = re.compile(rf"^\*\*(?P<bold>{_NOT_BOLD_END}+?)\*\*\s*(?P<rest>.*)$")
+_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<label>.*?)[\s#]*$")
+_BULLET = re.compile(r"^(?P<marker>[*+-]|\d{1,3}[.)])\s+(?P<text>.*)$")
+_BARE_STAR = re.compile(r"^\*(?P<text>[AQ]\s*:.*)$")  # "*A: answer", a bullet without its space
+_PLAIN_LABEL = re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]{1,30}?)\s*:\s*(?P<rest>.*)$")
+_FRONT_KEY = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<value>.*)$")
+_TABLE_RULE = re.compile(r"^\|?[\s|:-]+\|[\s|:-]*$")
+
+# Text clean-up.
+_TAGS = re.compile(r"</?(?:sub|sup|b|i|em|strong|u|small|span)\b[^>]*>|<br\s*/?>", re.I)
+_ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![\w*])")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_PAREN = re.compile(r"\([^()]*\)")
+_NUMBERING = re.compile(r"^\d{1,2}[.)]\s+")
+
+# Sentences, questions, answers.
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]*]*(?=\s)")
+_COMPLETE = re.compile(r"[.!?:;)\]\"'”’|]$")
+_Q_PREFIX = re.compile(r"^(?:Q|Question)\s*\d*\s*[:.]\s*", re.I)
+_A_PREFIX = re.compile(r"^(?:\*\*)?\s*(?:A|Answer)\s*:\s*(?:\*\*)?\s*", re.I)
+_A_SPLIT = re.compile(r"\s*(?:\*\*)?\b(?:A|Answer)\s*:\s*(?:\*\*)?\s*")
+_PLAIN_QUESTION = re.compile(r"^(?P<q>[^?]{3,250}\?)(?:\s+(?P<a>.*))?$")
+_PLAIN_NAME = re.compile(r"^(?P<name>[^:.?!]{1,60}):\s+(?P<rest>\S.*)$")
+_FAQ_GROUP_SUFFIX = re.compile(r"\s*(?:FAQs?|Frequently Asked Questions|Questions)\s*$", re.I)
+
+# Small, documented heuristics.
+_URGENT_GROUP = re.compile(r"(?<!less )(?<!non-)(?<!not )\b(?:serious|severe)\b", re.I)
+_URGENT_TEXT = re.compile(
+    r"\b(?:(?:seek|get|requires?|need)\s+(?:immediate|emergency|urgent)"
+    r"|immediate medical|emergency (?:medical|room|services|care|help)"
+    r"|call 911|life[- ]threatening|stop taking \w+(?: \w+)? and (?:seek|call|contact|see))",
+    re.I,
+)
+_NO_SUCH = re.compile(
+    r"no (?:known |such |approved |standard )?(?:medication|drug|medicine|substance)s? "
+    r"(?:called|named|known as)|there is no (?:known |such )?(?:medication|drug)"
+    r"|not (?:a |an )?(?:recogni[sz]ed|known|real|standard|established) "
+    r"(?:medication|drug|medicine|pharmaceutical|name)|does not (?:appear to )?exist"
+    r"|doesn't (?:appear to )?exist|could not find|couldn't find|unable to find|not found in",
+    re.I,
+)
+_DECLINES = re.compile(
+    r"\bI (?:cannot|can't|can ?not|am unable to|'m unable to|am not able to) (?:provide|give|offer)"
+    r"|\bI'm unable to (?:provide|give)|cannot provide (?:details|information)",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One body line: ``label`` lines are bold (or heading) labels at column 0."""
+
+    no: int
+    kind: LineKind
+    indent: int = 0
+    label: str = ""  # a label line's label; a bullet's leading bold text
+    text: str = ""  # a label line's inline text; a bullet's text after its marker
+    raw: str = ""  # the line without its indentation
+    marker: str = ""  # a bullet's marker: "*", "-", "1."...
+    heading: bool = False
+
+
+@dataclass(slots=True)
+class _Block:
+    """Consecutive lines under one label; ``indent`` is set for a bullet label's block."""
+
+    kind: BlockKind
+    title: str
+    no: int
+    ingredient: str | None = None
+    group: str | None = None  # "Mefenamic Acid" of "**Mefenamic Acid FAQs:**"
+    indent: int | None = None
+    lines: list[_Line] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Node:
+    """A bullet, the text lines continuing it, and the bullets nested under it."""
+
+    line: _Line
+    extra: list[str] = field(default_factory=list)
+    children: list[_Node] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Unit:
+    """A paragraph, a column-0 label line, or a list: the side-effect parser's steps."""
+
+    kind: Literal["para", "label", "list"]
+    lines: list[_Line] = field(default_factory=list)
+    nodes: list[_Node] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Parts:
+    """Everything collected so far; `_medication` turns it into the frozen `Medication`."""
+
+    title: str
+    generic_name: str | None = None
+    intro: list[str] = field(default_factory=list)
+    usage: str | None = None
+    how: str | None = None
+    se_intro: list[str] = field(default_factory=list)
+    se_more: list[str] = field(default_factory=list)
+    side_effects: list[SideEffect] = field(default_factory=list)
+    faqs: list[Faq] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    disclaimer: list[str] = field(default_factory=list)
+    note: str | None = None
+    dropped: list[Dropped] = field(default_factory=list)
+
+
+def import_page(text: str, page: str) -> Medication:
+    """Parse one page; raise `ImportPageError` if it has no title or no recognised sections."""
+    lines = text.replace("\r\n", "\n").splitlines()
+    title, body_start = _front_matter(lines, page)
+    parts = _Parts(title=title)
+    body = _tokenize(lines, body_start)
+    body = _take_footer(body, lines, parts)
+    body = _skip_title_lines(body, title, parts)
+    body = _cut_truncated_tail(body, parts)
+    blocks = _blocks(body, _ingredient_names(title))
+    if not any(b.kind in _CONTENT_KINDS for b in blocks):
+        raise ImportPageError(page, _refusal_reason(blocks))
+    last = max((i for i, b in enumerate(blocks) if _has_content(b.lines)), default=-1)
+    for i, block in enumerate(blocks):
+        _assemble(block, parts, at_page_end=i == last)
+    return _medication(parts)
+
+
+# --- front matter, footer, title lines -----------------------------------------------------------
+
+
+def _front_matter(lines: Sequence[str], page: str) -> tuple[str, int]:
+    """The page title and the index of the first body line."""
+    title = ""
+    start = 0
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+        if end is not None:
+            start = end + 1
+            for line in lines[1:end]:
+                m = _FRONT_KEY.match(line.strip())
+                if m and m["key"] == "title":
+                    title = _clean_title(m["value"].strip().strip("\"'"))
+    if not title:
+        heading = next((ln.strip() for ln in lines[start:] if ln.strip()), "")
+        if heading.startswith("# "):
+            title = _clean_title(heading[2:])
+    if not title:
+        raise ImportPageError(page, "no title: the page has no front matter 'title:' nor '# title'")
+    return title, start
+
+
+def _clean_title(title: str) -> str:
+    """``"Clonazepam ."`` → ``"Clonazepam"``; ``"Omega-"`` → ``"Omega"``."""
+    return re.sub(r"(?:\s+\.|[\s-])+$", "", _plain(title)).strip()
+
+
+def _take_footer(body: list[_Line], lines: Sequence[str], parts: _Parts) -> list[_Line]:
+    """The appended footer is the last line, ``**Note:** ...``: it becomes ``note``."""
+    last = _last_content(body)
+    if last is not None:
+        line = body[last]
+        if line.kind == "label" and not line.heading and _norm(line.label) == "note":
+            parts.note = _plain(line.text) or None
+            return body[:last]
+    return body
+
+
+def _skip_title_lines(body: list[_Line], title: str, parts: _Parts) -> list[_Line]:
+    """Skip ``# title`` and extra title headings before the first section; keep odd words."""
+    out: list[_Line] = []
+    seen_label = False
+    title_words = set(_words(title)) | {"generic", "combination"}
+    for line in body:
+        if line.kind == "label" and line.heading and not seen_label:
+            if _label_kind(line.label) is None and not line.text:
+                extra = [w for w in _words(line.label) if w not in title_words]
+                if extra:
+                    parts.dropped.append(
+                        Dropped("title heading: its words differ from the page title", line.label)
+                    )
+                continue
+        if line.kind == "label":
+            seen_label = True
+        out.append(line)
+    return out
+
+
+# --- tokenizing ----------------------------------------------------------------------------------
+
+
+def _tokenize(lines: Sequence[str], start: int) -> list[_Line]:
+    return [_line(i + 1, lines[i]) for i in range(start, len(lines))]
+
+
+def _line(no: int, source: str) -> _Line:
+    """Classify one line: blank, a column-0 label, a bullet, or text."""
+    expanded = source.expandtabs(4).rstrip()
+    raw = expanded.lstrip()
+    indent = len(expanded) - len(raw)
+    if not raw:
+        return _Line(no, "blank")
+    if indent == 0:
+        label = _label_line(no, raw)
+        if label is not None:
+            return label
+    m = _BULLET.match(raw) or _BARE_STAR.match(raw)
+    if m:
+        text = m["text"].strip()
+        marker = m.groupdict().get("marker") or "*"
+        lead = _LEAD_BOLD.match(text)
+        bold = lead["bold"].strip() if lead else ""
+        return _Line(no, "bullet", indent, bold, text, raw, marker)
+    return _Line(no, "text", indent, text=raw, raw=raw)
+
+
+def _label_line(no: int, raw: str) -> _Line | None:
+    m = _HEADING.match(raw)
+    if m:
+        return _Line(no, "label", 0, m["label"].strip(), "", raw, heading=True)
+    m = _BOLD_LABEL.match(raw)
+    if m:
+        return _Line(no, "label", 0, m["label"].strip(), m["rest"].strip(), raw)
+    m = _BOLD_LINE.match(raw)
+    if m and not m["label"].rstrip().endswith((".", "!")):
+        return _Line(no, "label", 0, m["label"].strip(), "", raw)
+    m = _PLAIN_LABEL.match(raw)
+    if m and _label_kind(m["label"]) in _CONTENT_KINDS:
+        return _Line(no, "label", 0, m["label"].strip(), m["rest"].strip(), raw)
+    return None
+
+
+def _last_content(body: Sequence[_Line]) -> int | None:
+    return next((i for i in range(len(body) - 1, -1, -1) if body[i].kind != "blank"), None)
+
+
+# --- truncation ----------------------------------------------------------------------------------
+
+
+def _cut_truncated_tail(body: list[_Line], parts: _Parts) -> list[_Line]:
+    """If the body stops mid-sentence, move the unfinished sentence to ``dropped``."""
+    last = _last_content(body)
+    if last is None:
+        return body
+    line = body[last]
+    if _COMPLETE.search(_plain(line.raw).rstrip("*")):
+        return body
+    content_start = _content_start(line)
+    ends = [m.end() for m in _SENTENCE_END.finditer(line.raw) if m.end() > content_start]
+    cut = ends[-1] if ends else content_start
+    fragment = _plain(line.raw[cut:])
+    kept = line.raw[:cut].rstrip()
+    in_faqs = _enclosing_kind(body[:last]) == "faqs"
+    if in_faqs and not ends and line.kind == "bullet":
+        reason = "truncated: the page ends before this FAQ's answer"
+    else:
+        reason = "truncated: the page ends mid-sentence"
+    if fragment:
+        parts.dropped.append(Dropped(reason, fragment))
+    replaced = [_line(line.no, " " * line.indent + kept)] if _plain(kept).strip("*-+ ") else []
+    return body[:last] + replaced
+
+
+def _content_start(line: _Line) -> int:
+    """Where the words of a line begin, after its bullet marker and leading bold label."""
+    offset = len(line.raw) - len(line.text) if line.kind == "bullet" else 0
+    text = line.raw[offset:]
+    m = _BOLD_LABEL.match(text) if line.kind != "bullet" else _LEAD_BOLD.match(text)
+    if line.kind == "label" and line.heading:
+        return len(line.raw)
+    if m:
+        return offset + m.start("rest")
+    return offset
+
+
+def _enclosing_kind(lines: Sequence[_Line]) -> BlockKind | None:
+    for line in reversed(lines):
+        if line.kind in ("label", "bullet") and line.label:
+            kind = _label_kind(line.label)
+            if kind is not None and kind != "other":
+                return kind
+    return None
+
+
+# --- blocks --------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Ingredient:
+    """The open ingredient: its name, the kinds seen under it, and the first one's shape."""
+
+    name: str | None = None
+    seen: set[str] = field(default_factory=set)
+    shape: set[str] | None = None
+    count: int = 0
+
+    def open(self, name: str) -> None:
+        if self.count == 1 and self.shape is None:
+            self.shape = set(self.seen)
+        self.name, self.seen, self.count = name, set(), self.count + 1
+
+    def enter(self, kind: BlockKind) -> str | None:
+        """The ingredient a new section of ``kind`` belongs to (closing it when it ends)."""
+        if self.name is None:
+            return None
+        ends_shape = self.shape is not None and kind not in self.shape
+        if kind == "disclaimer" or kind in self.seen or ends_shape:
+            self.name = None
+            return None
+        self.seen.add(kind)
+        return self.name
+
+
+def _blocks(body: Sequence[_Line], ingredients: Sequence[str]) -> list[_Block]:
+    """Split the body into labelled blocks; each line lands in exactly one block."""
+    intro = _Block("intro", "", 0)
+    blocks = [intro]
+    outer = current = intro
+    ingredient = _Ingredient()
+    previous: _Line | None = None
+    for i, line in enumerate(body):
+        if current.indent is not None and not _continues_bullet_block(line, current, previous):
+            current = outer
+        previous = line
+        if line.kind == "label":
+            block = _label_block(line, body, i, current, ingredient, ingredients)
+            if block is None:
+                current.lines.append(line)
+                continue
+            blocks.append(block)
+            outer = current = block
+        elif line.kind == "bullet" and _starts_bullet_block(line, current):
+            kind = _label_kind(line.label) or "other"
+            block = _Block(kind, _clean_label(line.label), line.no, ingredient.enter(kind))
+            block.indent = line.indent
+            block.group = _faq_group_of(line.label) if kind == "faqs" else None
+            lead = _LEAD_BOLD.match(line.text)
+            rest = lead["rest"].lstrip(": ") if lead else ""
+            if rest:
+                block.lines.append(_line(line.no, " " * (line.indent + 4) + rest))
+            blocks.append(block)
+            current = block
+        else:
+            current.lines.append(line)
+    return blocks
+
+
+def _continues_bullet_block(line: _Line, block: _Block, previous: _Line | None) -> bool:
+    """Blank lines, deeper lines and lazy continuation lines stay in a bullet label's block."""
+    assert block.indent is not None
+    if line.kind == "blank" or line.indent > block.indent:
+        return True
+    return line.kind == "text" and previous is not None and previous.kind != "blank"
+
+
+def _starts_bullet_block(line: _Line, current: _Block) -> bool:
+    """``* **Usage:** ...`` opens a section, except inside FAQs or a column-0 side-effects block."""
+    kind = _label_kind(line.label) if line.label else None
+    if kind is None or kind == "other":
+        return False
+    if current.indent is not None:
+        return current.kind != "faqs" or line.indent <= current.indent
+    return current.kind not in ("faqs", "side_effects")
+
+
+def _label_block(
+    line: _Line,
+    body: Sequence[_Line],
+    i: int,
+    current: _Block,
+    ingredient: _Ingredient,
+    ingredients: Sequence[str],
+) -> _Block | None:
+    """The block a column-0 label opens, or None when the label belongs to ``current``."""
+    kind = _label_kind(line.label)
+    if kind is not None:
+        block = _Block(kind, _clean_label(line.label), line.no, ingredient.enter(kind))
+        block.group = _faq_group_of(line.label) if kind == "faqs" else None
+    elif not line.text and _opens_ingredient(body, i):
+        name = _ingredient_name(line.label)
+        ingredient.open(name)
+        block = _Block("ingredient", name, line.no, name)
+    elif current.kind in ("side_effects", "faqs"):
+        return None
+    elif current.kind in ("usage", "how") and _names_ingredient(line.label, ingredients):
+        return None
+    else:
+        block = _Block("other", _clean_label(line.label), line.no, ingredient.enter("other"))
+    if line.text:
+        block.lines.append(_line(line.no, line.text))
+    return block
+
+
+def _opens_ingredient(body: Sequence[_Line], i: int) -> bool:
+    """A bold line followed (past at most one paragraph) by a Generic Name/Usage/... label."""
+    paragraphs = 0
+    in_paragraph = False
+    for line in body[i + 1 :]:
+        if line.kind == "blank":
+            in_paragraph = False
+            continue
+        if line.label and (line.kind == "label" or line.kind == "bullet"):
+            return _label_kind(line.label) in _OPENS_INGREDIENT
+        if line.kind != "text":
+            return False
+        if not in_paragraph:
+            paragraphs += 1
+            in_paragraph = True
+            if paragraphs > 1:
+                return False
+    return False
+
+
+# --- labels --------------------------------------------------------------------------------------
+
+
+def _norm(label: str) -> str:
+    """``"**FAQs (Separate for each drug):**"`` → ``"faqs"``."""
+    text = _PAREN.sub(" ", _plain(label))
+    text = _NUMBERING.sub("", text.strip())
+    return _SPACES.sub(" ", text).strip(" :").casefold()
+
+
+def _label_kind(label: str) -> BlockKind | None:
+    norm = _norm(label)
+    kind = _LABEL_KINDS.get(norm)
+    if kind is not None:
+        return kind
+    if norm in _OTHER_LABELS:
+        return "other"
+    if norm.endswith((" faqs", " faq")) and not norm.endswith("?"):
+        return "faqs"
+    return None
+
+
+def _clean_label(label: str) -> str:
+    return _plain(label).strip(" :") or "Section"
+
+
+def _faq_group_of(label: str) -> str | None:
+    """``"Mefenamic Acid FAQs"`` → ``"Mefenamic Acid"``; plain ``"FAQs (...)"`` → None."""
+    text = _PAREN.sub(" ", _plain(label)).strip(" :")
+    group = _FAQ_GROUP_SUFFIX.sub("", text).strip(" :")
+    return group or None
+
+
+def _ingredient_name(label: str) -> str:
+    """``"1. Poliovirus Type 1 (PV1)"`` → ``"Poliovirus Type 1 (PV1)"``; drops "(Generic Name)"."""
+    text = _NUMBERING.sub("", _plain(label).strip(" :"))
+    text = re.sub(r"\s*\(generic(?: name)?\)\s*$", "", text, flags=re.I)
+    return text.strip(" :") or _plain(label)
+
+
+def _ingredient_names(title: str) -> list[str]:
+    return [part.strip() for part in re.split(r"\s\+\s|/", title) if part.strip()]
+
+
+def _names_ingredient(label: str, ingredients: Sequence[str]) -> bool:
+    norm = _norm(label)
+    return any(name.casefold() in norm or norm in name.casefold() for name in ingredients if norm)
+
+
+# --- text ----------------------------------------------------------------------------------------
+
+
+def _plain(text: str) -> str:
+    """Strip markup (bold, italics, tags) and collapse spaces; keep every word."""
+    text = _TAGS.sub("", text).replace("**", "")
+    text = _ITALIC.sub(r"\1", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def _has_content(lines: Iterable[_Line]) -> bool:
+    return any(line.kind != "blank" for line in lines)
+
+
+def _render(lines: Sequence[_Line]) -> str:
+    """Lines → text: "- " bullets (indented when nested), blank line between paragraphs."""
+    out: list[str] = []
+    stack: list[int] = []
+    for line in lines:
+        if line.kind == "blank":
+            if out and out[-1]:
+                out.append("")
+            continue
+        if line.kind == "bullet":
+            level = _level(stack, line.indent)
+            marker = "- " if line.marker in "*+-" else line.marker + " "
+            out.append("  " * level + marker + _plain(line.text))
+            continue
+        if _TABLE_RULE.match(line.raw):
+            continue
+        text = _plain(line.raw)
+        stack.clear()
+        if out and out[-1] and not text.startswith("|") and not out[-1].lstrip().startswith("|"):
+            out[-1] = f"{out[-1]} {text}"
+        else:
+            out.append(text)
+    return "\n".join(out).strip()
+
+
+def _level(stack: list[int], indent: int) -> int:
+    """The nesting level of a bullet at ``indent``, given the open bullets' indents."""
+    while stack and stack[-1] >= indent:
+        stack.pop()
+    stack.append(indent)
+    return len(stack) - 1
+
+
+def _split_last_sentence(text: str) -> tuple[str, str]:
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    if not ends:
+        return "", text
+    return text[: ends[-1]].strip(), text[ends[-1] :].strip()
+
+
+# --- assembling blocks into parts ----------------------------------------------------------------
+
+
+def _assemble(block: _Block, parts: _Parts, *, at_page_end: bool) -> None:
+    who = block.ingredient
+    if block.kind == "side_effects":
+        _side_effects(block, parts)
+    elif block.kind == "faqs":
+        _faqs(block, parts, at_page_end=at_page_end)
+        return
+    text = _render(block.lines)
+    if block.kind == "side_effects" or not text:
+        return
+    if block.kind == "intro":
+        parts.intro.append(text)
+    elif block.kind == "generic":
+        _generic(text, who, parts)
+    elif block.kind in ("usage", "how"):
+        name = "Usage" if block.kind == "usage" else "How it works"
+        if who is None and block.kind == "usage" and parts.usage is None:
+            parts.usage = text
+        elif who is None and block.kind == "how" and parts.how is None:
+            parts.how = text
+        else:
+            parts.sections.append(Section(_titled(name, who or _qualifier(block.title)), text))
+    elif block.kind == "disclaimer":
+        parts.disclaimer.append(text)
+    elif block.kind == "ingredient":
+        parts.sections.append(Section(block.title, text))
+    else:
+        parts.sections.append(Section(_titled(block.title, who), text))
+
+
+def _titled(title: str, ingredient: str | None) -> str:
+    return f"{title} ({ingredient})" if ingredient else title
+
+
+def _qualifier(label: str) -> str | None:
+    m = re.search(r"\(([^()]*)\)\s*$", label)
+    return m[1].strip() if m else None
+
+
+def _generic(text: str, ingredient: str | None, parts: _Parts) -> None:
+    """The first Generic Name line is ``generic_name``; anything more is a section."""
+    first, _, more = text.partition("\n")
+    if ingredient is None and parts.generic_name is None:
+        parts.generic_name = first.strip()
+        if more.strip():
+            parts.sections.append(Section("Generic name", more.strip()))
+    elif ingredient is None or first.casefold() != ingredient.casefold() or more.strip():
+        parts.sections.append(Section(_titled("Generic name", ingredient), text))
+
+
+# --- side effects --------------------------------------------------------------------------------
+
+
+def _units(lines: Sequence[_Line]) -> list[_Unit]:
+    """Group lines into paragraphs, column-0 label lines and lists (bullet trees)."""
+    units: list[_Unit] = []
+    stack: list[tuple[int, _Node]] = []
+    after_blank = False
+    for line in lines:
+        if line.kind == "blank":
+            after_blank = True
+            continue
+        last = units[-1] if units else None
+        if line.kind == "bullet":
+            if last is None or last.kind != "list":
+                last = _Unit("list")
+                units.append(last)
+                stack = []
+            node = _Node(line)
+            while stack and stack[-1][0] >= line.indent:
+                stack.pop()
+            (stack[-1][1].children if stack else last.nodes).append(node)
+            stack.append((line.indent, node))
+        elif line.kind == "text" and last is not None and last.kind == "list" and stack:
+            if line.indent > 0 or not after_blank:
+                stack[-1][1].extra.append(_plain(line.raw))
+            else:
+                units.append(_Unit("para", [line]))
+        elif line.kind == "text" and last is not None and last.kind == "para" and not after_blank:
+            last.lines.append(line)
+        else:
+            units.append(_Unit("label" if line.kind == "label" else "para", [line]))
+        after_blank = False
+    return units
+
+
+def _side_effects(block: _Block, parts: _Parts) -> None:
+    """Items from lists; prose before the first item → intro, after it → "Side effects (more)"."""
+    who = block.ingredient
+    units = _units(block.lines)
+    group: str | None = None
+    seen_item = False
+
+    def prose(text: str) -> None:
+        if text:
+            text = f"{who}: {text}" if who else text
+            (parts.se_more if seen_item else parts.se_intro).append(text)
+
+    for i, unit in enumerate(units):
+        before_list = i + 1 < len(units) and units[i + 1].kind == "list"
+        if unit.kind == "para":
+            text = _render(unit.lines)
+            if before_list and text.endswith(":"):
+                head, group = _split_last_sentence(text)
+                group = group.rstrip(": ") or None
+                prose(head)
+            else:
+                prose(text)
+                group = None
+        elif unit.kind == "label":
+            line = unit.lines[0]
+            label = _plain(line.label).strip(" :")
+            if before_list and (not line.text or line.text.endswith(":")):
+                group = f"{label}: {_plain(line.text).rstrip(': ')}" if line.text else label
+            else:
+                prose(_render(unit.lines))
+                group = None
+        else:
+            for node in unit.nodes:
+                for item in _items(node, group, [], who):
+                    parts.side_effects.append(item)
+                    seen_item = True
+
+
+def _items(
+    node: _Node, para_group: str | None, labels: list[str], ingredient: str | None
+) -> list[SideEffect]:
+    """One bullet → side effects; a bullet that only labels its nested items is their group.
+
+    The group is the ingredient, then the labelling bullets, or else the paragraph's group.
+    """
+    name, text = _split_item(node.line.text)
+    extra = " ".join(node.extra)
+    if node.children and (not text or text.endswith(":")) and not extra:
+        label = f"{name}: {text.rstrip(': ')}" if text else name.rstrip(": ")
+        sub = [*labels, label]
+        return [it for child in node.children for it in _items(child, para_group, sub, ingredient)]
+    lines = [" ".join(t for t in (text, extra) if t)]
+    lines += [_render_node(child, 0) for child in node.children]
+    full = "\n".join(t for t in lines if t)
+    path = labels or ([para_group] if para_group else [])
+    group = ": ".join([ingredient, *path] if ingredient else path) or None
+    if not name:
+        name, full = full, ""
+    urgent = bool(group and _URGENT_GROUP.search(group)) or bool(_URGENT_TEXT.search(full))
+    return [SideEffect(name, full, group, urgent)] if name else []
+
+
+def _render_node(node: _Node, level: int) -> str:
+    text = " ".join([_plain(node.line.text), *node.extra])
+    lines = ["  " * level + "- " + text]
+    lines += [_render_node(child, level + 1) for child in node.children]
+    return "\n".join(lines)
+
+
+def _split_item(text: str) -> tuple[str, str]:
+    """``"**Nausea:** text"`` → ("Nausea", "text"); ``"Headaches"`` → ("Headaches", "")."""
+    m = _LEAD_BOLD.match(text)
+    if m:
+        name = _plain(m["bold"]).rstrip(" :")
+        rest = _plain(m["rest"]).lstrip(":–—- ").strip()
+        return name, rest
+    plain = _plain(text)
+    m = _PLAIN_NAME.match(plain)
+    if m:
+        return m["name"].strip(), m["rest"].strip()
+    return plain, ""
+
+
+# --- FAQs ----------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Question:
+    question: str
+    group: str | None
+    indent: int
+    answer: list[str] = field(default_factory=list)
+
+    def add(self, text: str) -> None:
+        if text:
+            self.answer.append(text)
+
+
+def _faqs(block: _Block, parts: _Parts, *, at_page_end: bool) -> None:
+    """Questions and answers; prose in the block is kept as the section "FAQs"."""
+    base = block.ingredient or block.group
+    group = base
+    found: list[_Question] = []
+    current: _Question | None = None
+    prose: list[str] = []
+    after_blank = False
+    for line in block.lines:
+        if line.kind == "blank":
+            after_blank = True
+            continue
+        answer = _answer_of(line)
+        if line.kind == "label":
+            question = _question_of_label(line.label)
+            if question is not None:
+                current = _Question(question, group, -1)
+                found.append(current)
+                current.add(_strip_answer(line.text))
+            elif line.text:
+                prose.append(_plain(line.raw))
+                current = None
+            else:
+                sub = _faq_group_of(line.label) or _plain(line.label).strip(" :")
+                group = f"{block.ingredient}: {sub}" if block.ingredient else sub
+                current = None
+        elif current is not None and answer is not None:
+            current.add(answer)
+        elif line.kind == "bullet" and current is not None and line.indent > current.indent:
+            current.add("- " + _plain(line.text))
+        elif line.kind == "bullet" and (qa := _question_of_bullet(line.text)) is not None:
+            current = _Question(qa[0], group, line.indent)
+            found.append(current)
+            current.add(qa[1])
+        elif current is not None and (not current.answer or not after_blank or line.indent > 0):
+            current.add(_plain(line.raw if line.kind == "text" else "- " + line.text))
+        else:
+            prose.append(_plain(line.raw))
+            current = None
+        after_blank = False
+    last_is_open = bool(found) and current is found[-1]
+    _keep_faqs(found, parts, at_page_end=at_page_end and last_is_open)
+    if prose:
+        parts.sections.append(Section(_titled("FAQs", base), "\n\n".join(prose)))
+
+
+def _keep_faqs(found: Sequence[_Question], parts: _Parts, *, at_page_end: bool) -> None:
+    for i, q in enumerate(found):
+        answer = _join_answer(q.answer)
+        if answer:
+            parts.faqs.append(Faq(q.question, answer, q.group))
+        elif at_page_end and i == len(found) - 1:
+            reason = "truncated: the page ends before this FAQ's answer"
+            parts.dropped.append(Dropped(reason, q.question))
+        else:
+            parts.dropped.append(Dropped("no answer: the page gives this question none", q.question))
+
+
+def _join_answer(pieces: Sequence[str]) -> str:
+    out = ""
+    for piece in pieces:
+        sep = "\n" if piece.lstrip().startswith("- ") or out.endswith(":") else " "
+        out = f"{out}{sep}{piece}" if out else piece
+    return out.strip()
+
+
+def _answer_of(line: _Line) -> str | None:
+    """The answer on an ``A:`` line (a bullet or text), or None."""
+    text = line.text if line.kind == "bullet" else line.raw if line.kind == "text" else ""
+    m = _A_PREFIX.match(text)
+    return _plain(text[m.end() :]) if m else None
+
+
+def _strip_answer(text: str) -> str:
+    m = _A_PREFIX.match(text)
+    return _plain(text[m.end() :] if m else text).lstrip(": ")
+
+
+def _question_of_label(label: str) -> str | None:
+    text = _plain(label)
+    if _Q_PREFIX.match(text) or text.endswith("?"):
+        return _Q_PREFIX.sub("", text).strip() or None
+    return None
+
+
+def _question_of_bullet(text: str) -> tuple[str, str] | None:
+    """``"**Q: Is it safe?** A: Yes."`` → ("Is it safe?", "Yes."); None if not a question."""
+    m = _LEAD_BOLD.match(text)
+    if m:
+        bold = _plain(m["bold"])
+        rest = m["rest"]
+        if _Q_PREFIX.fullmatch(bold + " ") or bold.casefold() in ("q", "question"):
+            pieces = _A_SPLIT.split(rest, maxsplit=1)
+            question = _plain(pieces[0])
+            return (question, _plain(pieces[1]) if len(pieces) > 1 else "") if question else None
+        question = _Q_PREFIX.sub("", bold).strip()
+        return (question, _strip_answer(rest)) if question else None
+    plain = _plain(text)
+    q = _Q_PREFIX.match(plain)
+    if q:
+        pieces = _A_SPLIT.split(plain[q.end() :], maxsplit=1)
+        return pieces[0].strip(), pieces[1].strip() if len(pieces) > 1 else ""
+    m2 = _PLAIN_QUESTION.match(plain)
+    if m2:
+        return m2["q"].strip(), _strip_answer(m2["a"] or "")
+    return None
+
+
+# --- the result ----------------------------------------------------------------------------------
+
+
+def _medication(parts: _Parts) -> Medication:
+    dropped = list(parts.dropped)
+    side_effects = _unique_side_effects(parts.side_effects, dropped)
+    faqs = _unique_faqs(parts.faqs, dropped)
+    sections = list(parts.sections)
+    if parts.se_more:
+        sections.append(Section("Side effects (more)", "\n\n".join(parts.se_more)))
+    return Medication(
+        title=parts.title,
+        generic_name=parts.generic_name or None,
+        aliases=_aliases(parts.title, parts.generic_name),
+        intro="\n\n".join(parts.intro) or None,
+        usage=Section("Usage", parts.usage) if parts.usage else None,
+        how_it_works=Section("How it works", parts.how) if parts.how else None,
+        side_effects_intro="\n\n".join(parts.se_intro) or None,
+        side_effects=tuple(side_effects),
+        faqs=tuple(faqs),
+        sections=tuple(_unique_sections(sections)),
+        disclaimer="\n\n".join(parts.disclaimer) or None,
+        note=parts.note,
+        dropped=tuple(dropped),
+    )
+
+
+def _aliases(title: str, generic_name: str | None) -> tuple[str, ...]:
+    """Slash alternatives spelled out one by one, and a name-like generic name."""
+    found: list[str] = []
+    ingredients = [part.strip() for part in re.split(r"\s\+\s", title)]
+    if any("/" in part for part in ingredients):
+        choices = [[alt.strip() for alt in part.split("/") if alt.strip()] for part in ingredients]
+        for combo in itertools.islice(itertools.product(*choices), _MAX_ALIASES):
+            found.append(" + ".join(combo))
+    if generic_name and _looks_like_name(generic_name):
+        found.append(generic_name)
+    seen = {title.casefold()}
+    unique = []
+    for alias in found:
+        if alias and alias.casefold() not in seen:
+            seen.add(alias.casefold())
+            unique.append(alias)
+    return tuple(unique)
+
+
+def _looks_like_name(text: str) -> bool:
+    return len(text) <= 80 and not re.search(r"[.;!?,\n]|^\(", text)
+
+
+def _unique_side_effects(items: Sequence[SideEffect], dropped: list[Dropped]) -> list[SideEffect]:
+    out: list[SideEffect] = []
+    by_slug: dict[str, SideEffect] = {}
+    for item in items:
+        earlier = by_slug.get(slugify(item.name))
+        if earlier is not None and (earlier.text, earlier.group) == (item.text, item.group):
+            dropped.append(Dropped("duplicate of an earlier side effect", _item_text(item)))
+            continue
+        if earlier is not None:
+            name = _disambiguate(item.name, item.group, by_slug)
+            item = SideEffect(name, item.text, item.group, item.urgent)
+        by_slug[slugify(item.name)] = item
+        out.append(item)
+    return out
+
+
+def _unique_faqs(items: Sequence[Faq], dropped: list[Dropped]) -> list[Faq]:
+    out: list[Faq] = []
+    by_slug: dict[str, Faq] = {}
+    for item in items:
+        earlier = by_slug.get(slugify(item.question))
+        if earlier is not None and earlier.answer == item.answer:
+            dropped.append(Dropped("duplicate of an earlier FAQ", f"{item.question} {item.answer}"))
+            continue
+        if earlier is not None:
+            item = Faq(_disambiguate(item.question, item.group, by_slug), item.answer, item.group)
+        by_slug[slugify(item.question)] = item
+        out.append(item)
+    return out
+
+
+def _unique_sections(sections: Sequence[Section]) -> list[Section]:
+    out: list[Section] = []
+    seen: set[str] = set()
+    for section in sections:
+        title = _disambiguate(section.title, None, seen) if slugify(section.title) in seen else None
+        if title is not None:
+            section = Section(title, section.text)
+        seen.add(slugify(section.title))
+        out.append(section)
+    return out
+
+
+def _disambiguate(name: str, group: str | None, taken: Iterable[str] | dict[str, object]) -> str:
+    """``name (group)`` if that is free, else ``name (2)``, ``name (3)``..."""
+    used = set(taken)
+    candidates = [f"{name} ({group})"] if group else []
+    candidates += [f"{name} ({n})" for n in range(2, len(used) + 3)]
+    return next(c for c in candidates if slugify(c) not in used)
+
+
+def _item_text(item: SideEffect) -> str:
+    return f"{item.name}: {item.text}" if item.text else item.name
+
+
+def _refusal_reason(blocks: Sequence[_Block]) -> str:
+    prose = " ".join(_plain(line.raw) for b in blocks for line in b.lines if line.kind != "blank")
+    if _NO_SUCH.search(prose):
+        return "refused: the page says there is no such medication (no sections)"
+    if _DECLINES.search(prose):
+        return "refused: the page declines to give the details (no sections)"
+    if not prose.strip():
+        return "empty: the page has no body text (no sections)"
+    return "free prose: the page has no recognised sections"

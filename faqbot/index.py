@@ -1,0 +1,161 @@
+"""The index: every entry of every drug, as weighted terms, plus a table of drug names.
+
+Names are indexed for all drugs at load. A drug's entries are compiled into terms the first
+time a question is about that drug and kept, so loading thousands of drugs stays fast and a
+question only ever looks at the entries of the drug it is about.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from faqbot.lexicon import Lexicon, topic_token
+from faqbot.models import Entry, Medication
+from faqbot.normalize import normalize, stem
+from faqbot.spelling import Speller
+
+__all__ = ["CompiledDrug", "CompiledEntry", "Index", "build_index", "name_variants"]
+
+# How much a word counts by where it stands in an entry.
+TITLE_WEIGHT = 1.0
+TOPIC_WEIGHT = 1.0
+SIDE_EFFECT_TOPIC_WEIGHT = 0.6
+GROUP_WEIGHT = 0.5
+TEXT_WEIGHT = 0.45
+
+_NAME_SPLIT = re.compile(r"\s*(?:\+|/|,|&|\band\b|\bwith\b)\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledEntry:
+    """An entry's terms (token → how strongly the entry is about it) and its title's terms."""
+
+    entry: Entry
+    terms: dict[str, float]
+    title_terms: frozenset[str]
+
+
+@dataclass
+class CompiledDrug:
+    """A drug's entries as terms, with each term's weight (rarer within the drug = heavier)."""
+
+    medication: Medication
+    entries: list[CompiledEntry]
+    weights: dict[str, float]
+    unknown_weight: float
+    vocabulary: frozenset[str]
+    speller: Speller  # corrects misspellings to the drug's or the lexicon's words
+
+
+@dataclass
+class Index:
+    """Drug names for all drugs; entry terms compiled per drug on first use."""
+
+    lexicon: Lexicon
+    medications: dict[str, Medication]
+    # normalised name words → slugs of the drugs whose title, alias or ingredient it is,
+    # and whether it is the whole name of that drug.
+    names: dict[tuple[str, ...], dict[str, bool]]
+    name_words: frozenset[str]
+    words: frozenset[str]
+    longest_name: int
+    _compiled: dict[str, CompiledDrug] = field(default_factory=dict, repr=False)
+
+    def drug(self, slug: str) -> CompiledDrug:
+        compiled = self._compiled.get(slug)
+        if compiled is None:
+            compiled = self._compiled[slug] = compile_drug(self.medications[slug], self.lexicon)
+        return compiled
+
+    @cached_property
+    def name_word_list(self) -> list[str]:
+        return sorted(self.name_words)
+
+    @cached_property
+    def known_words(self) -> frozenset[str]:
+        """Words that are not drug names: the knowledge's own words and the lexicon's."""
+        return self.words | self.lexicon.vocabulary
+
+
+def name_variants(med: Medication) -> Iterable[tuple[tuple[str, ...], bool]]:
+    """Each way a drug may be named, as normalised words, and whether it names the whole drug."""
+    for name in (med.title, med.generic_name or "", *med.aliases):
+        whole = tuple(normalize(name).split())
+        if whole:
+            yield whole, True
+        parts = [tuple(normalize(p).split()) for p in _NAME_SPLIT.split(name)]
+        if len(parts) > 1:
+            for part in parts:
+                if part:
+                    yield part, False
+
+
+def build_index(medications: Iterable[Medication], lexicon: Lexicon) -> Index:
+    """Index the names of all ``medications``; their entries compile on first use."""
+    meds = {m.slug: m for m in medications}
+    names: dict[tuple[str, ...], dict[str, bool]] = {}
+    words: set[str] = set()
+    for slug, med in meds.items():
+        for key, whole in name_variants(med):
+            owners = names.setdefault(key, {})
+            owners[slug] = owners.get(slug, False) or whole
+        for entry in med.entries():
+            words.update(normalize(entry.title).split())
+    name_words = {w for key in names for w in key if len(w) >= 3}
+    return Index(
+        lexicon=lexicon,
+        medications=meds,
+        names=names,
+        name_words=frozenset(name_words),
+        words=frozenset(words - name_words),
+        longest_name=max((len(k) for k in names), default=1),
+    )
+
+
+def question_terms(text: str, lexicon: Lexicon, keep_originals: bool = False) -> list[str]:
+    """Stemmed, lexicon-rewritten words of ``text``, without stopwords."""
+    words = lexicon.rewrite([stem(w) for w in normalize(text).split()], keep_originals)
+    return [w for w in words if w not in lexicon.stopwords]
+
+
+def compile_drug(med: Medication, lexicon: Lexicon) -> CompiledDrug:
+    own_name = {stem(w) for key, _ in name_variants(med) for w in key}
+    entries = [_compile_entry(e, lexicon, own_name) for e in med.entries()]
+    df = Counter(t for ce in entries for t in ce.terms)
+    n = len(entries) or 1
+    weights = {t: math.log(1 + n / c) for t, c in df.items()}
+    return CompiledDrug(
+        medication=med,
+        entries=entries,
+        weights=weights,
+        unknown_weight=math.log(1 + n),
+        vocabulary=frozenset(weights),
+        speller=Speller.of(t for t in set(weights) | lexicon.vocabulary if t.isalnum()),
+    )
+
+
+def _compile_entry(entry: Entry, lexicon: Lexicon, own_name: set[str]) -> CompiledEntry:
+    terms: dict[str, float] = {}
+
+    def add(text: str, weight: float) -> set[str]:
+        found = set(question_terms(text, lexicon, keep_originals=True)) - own_name
+        for t in found:
+            if terms.get(t, 0.0) < weight:
+                terms[t] = weight
+        return found
+
+    title = add(entry.title, TITLE_WEIGHT)
+    for phrasing in entry.phrasings:
+        add(phrasing, TITLE_WEIGHT)
+    if entry.kind in ("usage", "how_it_works", "side_effects", "note"):
+        terms[topic_token(entry.kind)] = TOPIC_WEIGHT
+        title.add(topic_token(entry.kind))
+    elif entry.kind == "side_effect":
+        terms.setdefault(topic_token("side_effects"), SIDE_EFFECT_TOPIC_WEIGHT)
+    add(entry.text, TEXT_WEIGHT)
+    return CompiledEntry(entry, terms, frozenset(title))

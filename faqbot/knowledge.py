@@ -1,0 +1,574 @@
+"""Knowledge files: one YAML file per medication, written by the importer and edited by people.
+
+The format is described in docs/knowledge-format.md. Reading is strict and reports every
+problem of a file as ``file:line: message``, so that a person can fix them all in one go.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from faqbot import cache
+from faqbot.errors import KnowledgeError, Problem
+from faqbot.models import Dropped, Faq, Medication, Section, SideEffect, Source
+from faqbot.slug import slugify
+
+try:
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - PyYAML without libyaml: slower, same results
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+__all__ = [
+    "FORMAT",
+    "RESERVED_NAMES",
+    "check_file",
+    "dump_medication",
+    "load_dir",
+    "parse_medication",
+]
+
+FORMAT = 1
+RESERVED_NAMES = frozenset({"lexicon.yaml"})  # other kinds of file in a knowledge folder
+
+# The fields each mapping may hold, in the order they are written.
+_TOP = (
+    "format", "title", "generic_name", "aliases", "intro", "usage", "how_it_works",
+    "side_effects", "faqs", "sections", "disclaimer", "note", "source", "dropped",
+)  # fmt: skip
+_PROSE = ("text", "phrasings")
+_SIDE_EFFECTS = ("intro", "phrasings", "items")
+_SIDE_EFFECT = ("name", "text", "group", "urgent", "phrasings")
+_FAQ = ("question", "answer", "group", "phrasings")
+_SECTION = ("title", "text", "phrasings")
+_SOURCE = ("page", "sha256")
+_DROPPED = ("reason", "text")
+
+# ---------------------------------------------------------------------------------- writing
+
+_HEADER = (
+    "# Edit freely: add `phrasings:` (a list of other ways people ask) to any entry,\n"
+    "# then run `faqbot check` to validate.\n"
+)
+_NO_WRAP = 1_000_000  # one line per paragraph; editors wrap long lines for display
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes for people: multi-line text as ``|-`` blocks, lists of short texts on one line."""
+
+
+class _Inline(list[str]):
+    """A list of short texts, written on one line: ``[a, b]``."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> ScalarNode:
+    # Only "\n" survives a block scalar unchanged; other line breaks are written as escapes.
+    # PyYAML itself quotes what a block cannot hold (trailing spaces, control characters).
+    style = '"' if _OTHER_BREAKS.search(text) else "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+def _represent_inline(dumper: yaml.SafeDumper, items: _Inline) -> SequenceNode:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=True)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(_Inline, _represent_inline)
+
+
+def dump_medication(med: Medication) -> str:
+    """The knowledge file for ``med``; the same Medication always gives the same text."""
+    body = yaml.dump(
+        _to_data(med),
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=_NO_WRAP,
+        default_flow_style=False,
+    )
+    return _title_comment(med) + _HEADER + str(body)
+
+
+def _title_comment(med: Medication) -> str:
+    title = _one_line(med.title)
+    if med.source is None:
+        return f"# Knowledge for {title}.\n"
+    return f"# Knowledge for {title}, imported by faqbot from {_one_line(med.source.page)}.\n"
+
+
+def _one_line(text: str) -> str:
+    """``text`` made safe for a comment: no line breaks or other unprintable characters."""
+    return "".join(c if c.isprintable() else " " for c in text)
+
+
+def _to_data(med: Medication) -> dict[str, object]:
+    data: dict[str, object] = {"format": FORMAT, "title": med.title}
+    _put(data, "generic_name", med.generic_name)
+    data["aliases"] = _Inline(med.aliases)
+    _put(data, "intro", med.intro)
+    _put(data, "usage", med.usage and _prose_data(med.usage))
+    _put(data, "how_it_works", med.how_it_works and _prose_data(med.how_it_works))
+    if med.side_effects_intro is not None or med.side_effects or med.side_effects_phrasings:
+        side_effects: dict[str, object] = {}
+        _put(side_effects, "intro", med.side_effects_intro)
+        _put(side_effects, "phrasings", _Inline(med.side_effects_phrasings))
+        _put(side_effects, "items", [_side_effect_data(s) for s in med.side_effects])
+        data["side_effects"] = side_effects
+    data["faqs"] = [_faq_data(f) for f in med.faqs]
+    data["sections"] = [{"title": s.title, **_prose_data(s)} for s in med.sections]
+    _put(data, "disclaimer", med.disclaimer)
+    _put(data, "note", med.note)
+    _put(data, "source", med.source and {"page": med.source.page, "sha256": med.source.sha256})
+    data["dropped"] = [{"reason": d.reason, "text": d.text} for d in med.dropped]
+    return data
+
+
+def _put(data: dict[str, object], key: str, value: object) -> None:
+    """Set ``key`` unless ``value`` is None or an empty list: optional fields are left out."""
+    if value is not None and value != []:
+        data[key] = value
+
+
+def _prose_data(section: Section) -> dict[str, object]:
+    data: dict[str, object] = {"text": section.text}
+    _put(data, "phrasings", _Inline(section.phrasings))
+    return data
+
+
+def _side_effect_data(effect: SideEffect) -> dict[str, object]:
+    data: dict[str, object] = {"name": effect.name}
+    _put(data, "text", effect.text or None)
+    _put(data, "group", effect.group)
+    _put(data, "urgent", effect.urgent or None)
+    _put(data, "phrasings", _Inline(effect.phrasings))
+    return data
+
+
+def _faq_data(faq: Faq) -> dict[str, object]:
+    data: dict[str, object] = {"question": faq.question, "answer": faq.answer}
+    _put(data, "group", faq.group)
+    _put(data, "phrasings", _Inline(faq.phrasings))
+    return data
+
+
+# ---------------------------------------------------------------------------------- reading
+
+Loc = tuple[object, ...]  # where a value sits in the document: ("faqs", 2, "answer")
+
+
+class _Loader(_BaseLoader):
+    """Safe loading that also notes repeated keys, which YAML would silently drop."""
+
+    duplicates: list[tuple[int, str]]
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Hashable, Any]:
+        mapping = SafeConstructor.construct_mapping(self, node, deep)
+        if len(mapping) < len(node.value):  # cheap test; look closer only when it fails
+            first: dict[object, int] = {}
+            for key_node, _ in node.value:
+                line = key_node.start_mark.line + 1
+                key = self.construct_object(key_node)
+                if first.setdefault(key, line) != line:
+                    self.duplicates.append(
+                        (line, f"duplicate field {key!r} (first at line {first[key]})")
+                    )
+        return mapping
+
+
+@dataclass(frozen=True)
+class _Issue:
+    """A problem at a place in the document, before its line is known."""
+
+    loc: Loc
+    message: str
+    at_key: bool = False  # point at the field's name rather than at its value
+    first: Loc | None = None  # for duplicates: where the first one is
+
+
+def parse_medication(text: str, path: Path) -> Medication:
+    """The Medication in ``text`` (the content of ``path``); KnowledgeError lists every problem."""
+    med, problems = _parse(text, path)
+    if med is None:
+        raise KnowledgeError(problems)
+    return med
+
+
+def check_file(path: Path) -> list[Problem]:
+    """Every problem of the knowledge file at ``path``; [] when it is fine."""
+    return _load_file(path)[1]
+
+
+def _load_file(path: Path) -> tuple[Medication | None, list[Problem]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        return None, [Problem(path, 0, f"cannot read the file: {err.strerror or err}")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        bad = f"byte 0x{raw[err.start]:02x} is not UTF-8; save the file as UTF-8"
+        return None, [Problem(path, line, bad)]
+    return _parse(text, path)
+
+
+def _parse(text: str, path: Path) -> tuple[Medication | None, list[Problem]]:
+    """Fast path: load and build in one go; only when that finds problems, locate them."""
+    loader = _Loader(text)
+    loader.duplicates = []
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as err:
+        return None, [Problem(path, *_yaml_error(err, text))]
+    finally:
+        loader.dispose()
+    reader = _Reader()
+    med = reader.medication(data)
+    if med is not None and not reader.issues and not loader.duplicates:
+        return med, []
+    return None, _locate(text, path, reader.issues, loader.duplicates)
+
+
+def _yaml_error(err: yaml.YAMLError, text: str) -> tuple[int, str]:
+    """The line and message of a YAML syntax error, with a hint for the usual mistakes."""
+    if isinstance(err, yaml.reader.ReaderError):
+        char = chr(err.character) if isinstance(err.character, int) else err.character
+        line = text.count("\n", 0, err.position) + 1
+        return line, f"YAML syntax error: character {char!r} is not allowed; remove it"
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    if not isinstance(err, yaml.MarkedYAMLError) or mark is None:
+        return 1, f"YAML syntax error: {err}"
+    line = mark.line + 1
+    message = f"YAML syntax error: {err.problem or err.context}"
+    if err.problem and err.context:
+        started = err.context_mark.line + 1 if err.context_mark else line
+        message += f" ({err.context}" + (f" started at line {started})" if started != line else ")")
+    if "mapping values are not allowed" in message:
+        message += "; text that holds ': ' must be in quotes or in a |- block"
+    elif "\t" in (text.split("\n")[mark.line :] or [""])[0]:
+        message += "; indent with spaces, not tabs"
+    return line, message
+
+
+def _locate(
+    text: str, path: Path, issues: list[_Issue], duplicates: list[tuple[int, str]]
+) -> list[Problem]:
+    """Turn issues into Problems, with lines found by composing the document again."""
+    root = yaml.compose(text, Loader=_BaseLoader)
+    found = [Problem(path, line, message) for line, message in duplicates]
+    for issue in issues:
+        message = issue.message
+        if issue.first is not None:
+            message += f" (first at line {_line(root, issue.first)})"
+        found.append(Problem(path, _line(root, issue.loc, issue.at_key), message))
+    return sorted(found, key=lambda p: p.line)
+
+
+def _line(root: Node | None, loc: Loc, at_key: bool = False) -> int:
+    """The 1-based line of the node at ``loc``, or of its nearest parent that exists."""
+    node = root
+    for i, part in enumerate(loc):
+        if isinstance(node, MappingNode):
+            pairs = [(k, v) for k, v in node.value if k.value == str(part)]
+            if not pairs:
+                break
+            key, value = pairs[-1]  # the value YAML kept
+            node = key if at_key and i == len(loc) - 1 else value
+        elif isinstance(node, SequenceNode) and type(part) is int and part < len(node.value):
+            node = node.value[part]
+        else:
+            break
+    return node.start_mark.line + 1 if node is not None else 1
+
+
+def _name(loc: Loc) -> str:
+    """``("faqs", 2, "answer")`` → ``"faqs[2].answer"``."""
+    name = ""
+    for part in loc:
+        name += f"[{part}]" if type(part) is int else f".{part}" if name else str(part)
+    return name or "the file"
+
+
+def _kind(value: object) -> str:
+    """How a person would call the type of ``value``."""
+    if value is None:
+        return "an empty value"
+    kinds: list[tuple[type | tuple[type, ...], str]] = [
+        (bool, "true/false"), ((int, float), "a number"), (date, "a date"),
+        (str, "text"), (list, "a list"), (dict, "a mapping"),
+    ]  # fmt: skip
+    return next((name for t, name in kinds if isinstance(value, t)), type(value).__name__)
+
+
+class _Reader:
+    """Builds a Medication from loaded YAML, noting every problem instead of stopping."""
+
+    def __init__(self) -> None:
+        self.issues: list[_Issue] = []
+
+    def note(
+        self, loc: Loc, message: str, *, at_key: bool = False, first: Loc | None = None
+    ) -> None:
+        self.issues.append(_Issue(loc, message, at_key, first))
+
+    def fields(self, value: object, loc: Loc, allowed: tuple[str, ...]) -> dict[Any, Any] | None:
+        """``value`` as a mapping of known fields; None (noted) when it is not a mapping."""
+        expected = ", ".join(allowed)
+        if not isinstance(value, dict):
+            self.note(
+                loc, f"{_name(loc)} must be a mapping of fields ({expected}), not {_kind(value)}"
+            )
+            return None
+        for key in value:
+            if key not in allowed:
+                where = f"in {_name(loc)}" if loc else "at the top level"
+                message = f"unknown field {key!r} {where}; expected one of: {expected}"
+                self.note((*loc, key), message, at_key=True)
+        return value
+
+    def text(self, m: dict[Any, Any], loc: Loc, key: str, *, required: bool = True) -> str | None:
+        """The text in field ``key``, or None (noted when required or not text)."""
+        if key in m:
+            return self.check_text(m[key], (*loc, key), required=required)
+        if required:
+            self.note(loc, f"{_name(loc)} has no {key}" if loc else f"missing field {key!r}")
+        return None
+
+    def check_text(self, value: object, loc: Loc, *, required: bool = True) -> str | None:
+        if isinstance(value, str) and value.strip():
+            return value
+        if value is None or isinstance(value, str):
+            fix = "" if required else "; fill it in or leave the field out"
+            self.note(loc, f"{_name(loc)} is empty{fix}")
+        else:
+            quote = "" if isinstance(value, list | dict) else "; put it in quotes"
+            self.note(loc, f"{_name(loc)} must be text, not {_kind(value)}{quote}")
+        return None
+
+    def items(self, m: dict[Any, Any], loc: Loc, key: str) -> list[tuple[Loc, object]]:
+        """The items of the list in field ``key``, each with its place; [] when absent."""
+        value, where = m.get(key), (*loc, key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.note(where, f"{_name(where)} must be a list, such as [a, b], not {_kind(value)}")
+            return []
+        return [((*where, i), item) for i, item in enumerate(value)]
+
+    def texts(self, m: dict[Any, Any], loc: Loc, key: str) -> tuple[str, ...]:
+        """A list of short texts, such as aliases or phrasings."""
+        found = (self.check_text(item, where) for where, item in self.items(m, loc, key))
+        return tuple(t for t in found if t is not None)
+
+    def unique(self, named: list[tuple[Loc, str]], what: str) -> None:
+        """Note entries whose names give the same id (slug) as an earlier one."""
+        first: dict[str, tuple[Loc, str]] = {}
+        for loc, name in named:
+            first_loc, first_name = first.setdefault(slugify(name), (loc, name))
+            if first_loc is not loc:
+                same = "" if name == first_name else f", same id as {first_name!r}"
+                self.note(loc, f"duplicate {what} {name!r}{same}", first=first_loc)
+
+    def medication(self, data: object) -> Medication | None:
+        if data is None:
+            self.note((), "the file is empty; a knowledge file starts with 'format: 1'")
+            return None
+        m = self.fields(data, (), _TOP)
+        if m is None or not self.format_ok(m):
+            return None
+        title = self.text(m, (), "title")
+        usage, how = m.get("usage"), m.get("how_it_works")
+        intro, effects, effect_phrasings = self.side_effects(m.get("side_effects"))
+        faqs = [(loc, self.faq(item, loc)) for loc, item in self.items(m, (), "faqs")]
+        sections = [(loc, self.section(item, loc)) for loc, item in self.items(m, (), "sections")]
+        self.unique([((*loc, "question"), f.question) for loc, f in faqs if f], "FAQ")
+        self.unique([((*loc, "title"), s.title) for loc, s in sections if s], "section")
+        source = m.get("source")
+        dropped = [self.dropped(item, loc) for loc, item in self.items(m, (), "dropped")]
+        med = Medication(
+            title=title or "",
+            generic_name=self.text(m, (), "generic_name", required=False),
+            aliases=self.texts(m, (), "aliases"),
+            intro=self.text(m, (), "intro", required=False),
+            usage=None if usage is None else self.prose(usage, ("usage",), "Usage"),
+            how_it_works=None
+            if how is None
+            else self.prose(how, ("how_it_works",), "How it works"),
+            side_effects_intro=intro,
+            side_effects=effects,
+            side_effects_phrasings=effect_phrasings,
+            faqs=tuple(f for _, f in faqs if f),
+            sections=tuple(s for _, s in sections if s),
+            disclaimer=self.text(m, (), "disclaimer", required=False),
+            note=self.text(m, (), "note", required=False),
+            source=None if source is None else self.source(source),
+            dropped=tuple(d for d in dropped if d),
+        )
+        return None if self.issues else med
+
+    def format_ok(self, m: dict[Any, Any]) -> bool:
+        """False when the file is in a format this faqbot cannot read (other problems aside)."""
+        if "format" not in m:
+            self.note((), f"missing field 'format'; the first field should be 'format: {FORMAT}'")
+            return True
+        if type(m["format"]) is int and m["format"] == FORMAT:
+            return True
+        message = f"unsupported format {m['format']!r}; this faqbot reads format {FORMAT}"
+        self.note(("format",), message)
+        return False
+
+    def prose(self, value: object, loc: Loc, title: str) -> Section | None:
+        m = self.fields(value, loc, _PROSE)
+        if m is None:
+            return None
+        text, phrasings = self.text(m, loc, "text"), self.texts(m, loc, "phrasings")
+        return None if text is None else Section(title, text, phrasings)
+
+    def side_effects(
+        self, value: object
+    ) -> tuple[str | None, tuple[SideEffect, ...], tuple[str, ...]]:
+        loc: Loc = ("side_effects",)
+        m = None if value is None else self.fields(value, loc, _SIDE_EFFECTS)
+        if m is None:
+            return None, (), ()
+        effects = [
+            (where, self.side_effect(item, where)) for where, item in self.items(m, loc, "items")
+        ]
+        self.unique([((*where, "name"), e.name) for where, e in effects if e], "side effect")
+        intro = self.text(m, loc, "intro", required=False)
+        return intro, tuple(e for _, e in effects if e), self.texts(m, loc, "phrasings")
+
+    def side_effect(self, value: object, loc: Loc) -> SideEffect | None:
+        m = self.fields(value, loc, _SIDE_EFFECT)
+        if m is None:
+            return None
+        name = self.text(m, loc, "name")
+        text = self.text(m, loc, "text", required=False) if "text" in m else ""
+        group = self.text(m, loc, "group", required=False)
+        urgent = m.get("urgent", False)
+        if not isinstance(urgent, bool):
+            where = (*loc, "urgent")
+            self.note(where, f"{_name(where)} must be true or false, not {_kind(urgent)}")
+        phrasings = self.texts(m, loc, "phrasings")
+        if name is None or text is None:
+            return None
+        return SideEffect(name, text, group, urgent is True, phrasings)
+
+    def faq(self, value: object, loc: Loc) -> Faq | None:
+        m = self.fields(value, loc, _FAQ)
+        if m is None:
+            return None
+        question, answer = self.text(m, loc, "question"), self.text(m, loc, "answer")
+        group, phrasings = (
+            self.text(m, loc, "group", required=False),
+            self.texts(m, loc, "phrasings"),
+        )
+        if question is None or answer is None:
+            return None
+        return Faq(question, answer, group, phrasings)
+
+    def section(self, value: object, loc: Loc) -> Section | None:
+        m = self.fields(value, loc, _SECTION)
+        if m is None:
+            return None
+        title, text = self.text(m, loc, "title"), self.text(m, loc, "text")
+        phrasings = self.texts(m, loc, "phrasings")
+        return None if title is None or text is None else Section(title, text, phrasings)
+
+    def source(self, value: object) -> Source | None:
+        loc: Loc = ("source",)
+        m = self.fields(value, loc, _SOURCE)
+        if m is None:
+            return None
+        page, sha256 = self.text(m, loc, "page"), self.text(m, loc, "sha256")
+        if sha256 is not None and not re.fullmatch("[0-9a-f]{64}", sha256):
+            self.note((*loc, "sha256"), "source.sha256 must be 64 lower-case hexadecimal digits")
+        return None if page is None or sha256 is None else Source(page, sha256)
+
+    def dropped(self, value: object, loc: Loc) -> Dropped | None:
+        m = self.fields(value, loc, _DROPPED)
+        if m is None:
+            return None
+        reason, text = self.text(m, loc, "reason"), self.text(m, loc, "text")
+        return None if reason is None or text is None else Dropped(reason, text)
+
+
+# ---------------------------------------------------------------------------------- folders
+
+
+def load_dir(directory: Path, cache_dir: Path | None = None) -> list[Medication]:
+    """Every knowledge file (``*.yaml``) in ``directory``, sorted by file name.
+
+    Raises KnowledgeError with the problems of all files. With ``cache_dir``, the result is
+    cached there until a file in ``directory`` is added, removed or changed.
+    """
+    paths = _knowledge_files(directory)
+    folder = directory.resolve()
+    snap = cache.snapshot(paths)
+    if cache_dir is not None:
+        cached = cache.read(cache_dir, folder, snap)
+        if cached is not None:
+            return cached
+    meds = _load_files(paths)
+    if cache_dir is not None:
+        cache.write(cache_dir, folder, snap, meds)
+    return meds
+
+
+def _knowledge_files(directory: Path) -> list[Path]:
+    """The knowledge files of ``directory``; hidden files and reserved names are not."""
+    try:
+        with os.scandir(directory) as entries:
+            names = sorted(
+                e.name
+                for e in entries
+                if e.name.endswith(".yaml")
+                and not e.name.startswith(".")
+                and e.name not in RESERVED_NAMES
+                and e.is_file()
+            )
+    except FileNotFoundError:
+        raise KnowledgeError([Problem(directory, 0, "knowledge folder not found")]) from None
+    except OSError as err:
+        message = f"cannot read the knowledge folder: {err.strerror or err}"
+        raise KnowledgeError([Problem(directory, 0, message)]) from None
+    if not names:
+        raise KnowledgeError([Problem(directory, 0, "no knowledge files (*.yaml) in this folder")])
+    return [directory / name for name in names]
+
+
+def _load_files(paths: list[Path]) -> list[Medication]:
+    meds: list[Medication] = []
+    problems: list[Problem] = []
+    first: dict[str, Path] = {}  # the file of each title, compared as a person would
+    for path in paths:
+        med, found = _load_file(path)
+        problems += found
+        if med is None:
+            continue
+        meds.append(med)
+        other = first.setdefault(" ".join(med.title.casefold().split()), path)
+        if other != path:
+            message = f"duplicate title {med.title!r} (first in {other.name})"
+            problems.append(Problem(path, _title_line(path), message))
+    if problems:
+        raise KnowledgeError(problems)
+    return meds
+
+
+def _title_line(path: Path) -> int:
+    """The line of the title in a file that has just loaded without problems."""
+    try:
+        return _line(yaml.compose(path.read_text("utf-8-sig"), Loader=_BaseLoader), ("title",))
+    except (OSError, ValueError, yaml.YAMLError):  # changed since: the title is near the top
+        return 1

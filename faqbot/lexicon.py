@@ -1,0 +1,148 @@
+"""The lexicon: lay words and phrases mapped to the terms the knowledge uses (data, not code)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+
+from faqbot.errors import KnowledgeError, Problem
+from faqbot.normalize import normalize, stem, tokens
+
+__all__ = ["LEXICON_FILE", "TOPIC_KINDS", "Lexicon", "load_lexicon"]
+
+LEXICON_FILE = "lexicon.yaml"
+TOPIC_KINDS = ("usage", "how_it_works", "side_effects", "note")
+_LIST_FIELDS = ("stopwords", "minor", "drug_suffixes")
+_FIELDS = ("format", "concepts", "topics", *_LIST_FIELDS)
+
+Phrase = tuple[str, ...]
+
+
+def topic_token(kind: str) -> str:
+    """The token a topic phrase becomes, e.g. ``@usage``; no word can collide with it."""
+    return f"@{kind}"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Phrases (as stemmed token tuples) → the concept tokens they stand for."""
+
+    phrases: dict[Phrase, Phrase] = field(default_factory=dict)
+    stopwords: frozenset[str] = frozenset()
+    minor: frozenset[str] = frozenset()
+    drug_suffixes: tuple[str, ...] = ()
+    longest: int = 1
+
+    @cached_property
+    def concepts(self) -> frozenset[str]:
+        """The tokens phrases stand for: ``nausea``, ``dry_mouth``, ``@usage``."""
+        return frozenset(c for concept in self.phrases.values() for c in concept)
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Every word the lexicon knows, for typo correction."""
+        words = {w for p in self.phrases for w in p}
+        return frozenset(words | self.stopwords | self.minor)
+
+    def rewrite(self, words: list[str], keep_originals: bool = False) -> list[str]:
+        """Replace the longest known phrases by their concept tokens, left to right."""
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(self.longest, len(words) - i), 0, -1):
+                concept = self.phrases.get(tuple(words[i : i + n]))
+                if concept is not None:
+                    if keep_originals:
+                        out.extend(words[i : i + n])
+                    out.extend(concept)
+                    i += n
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+
+def build_lexicon(data: dict[str, object]) -> Lexicon:
+    """A Lexicon from the parsed YAML mapping (already validated)."""
+    phrases: dict[Phrase, Phrase] = {}
+
+    def add(concept: Phrase, said: Iterable[str]) -> None:
+        for text in said:
+            key = tuple(tokens(text))
+            if key:
+                phrases.setdefault(key, concept)
+
+    concepts = data.get("concepts") or {}
+    assert isinstance(concepts, dict)
+    for term, said in concepts.items():
+        concept = ("_".join(tokens(str(term))),)
+        add(concept, [str(term), *said])
+    topics = data.get("topics") or {}
+    assert isinstance(topics, dict)
+    for kind, said in topics.items():
+        add((topic_token(str(kind)),), said)
+
+    def words(name: str) -> frozenset[str]:
+        return frozenset(stem(normalize(str(w))) for w in data.get(name) or [])  # type: ignore[attr-defined]
+
+    suffixes = tuple(normalize(str(s)) for s in data.get("drug_suffixes") or [])  # type: ignore[attr-defined]
+    return Lexicon(
+        phrases=phrases,
+        stopwords=words("stopwords"),
+        minor=words("minor"),
+        drug_suffixes=suffixes,
+        longest=max((len(p) for p in phrases), default=1),
+    )
+
+
+def validate_lexicon(data: object, path: Path) -> list[Problem]:
+    """Problems with the lexicon's shape, each naming the field."""
+    if not isinstance(data, dict):
+        return [Problem(path, 1, "the lexicon must be a mapping of fields")]
+    problems = [
+        Problem(path, 1, f"unknown field {key!r}; expected one of: {', '.join(_FIELDS)}")
+        for key in data
+        if key not in _FIELDS
+    ]
+    for name in ("concepts", "topics"):
+        value = data.get(name) or {}
+        if not isinstance(value, dict):
+            problems.append(Problem(path, 1, f"{name!r} must be a mapping of lists"))
+            continue
+        for key, said in value.items():
+            if not isinstance(said, list) or not all(isinstance(s, str) for s in said):
+                problems.append(Problem(path, 1, f"{name}.{key} must be a list of phrases"))
+            if name == "topics" and key not in TOPIC_KINDS:
+                problems.append(
+                    Problem(path, 1, f"unknown topic {key!r}; expected: {', '.join(TOPIC_KINDS)}")
+                )
+    for name in _LIST_FIELDS:
+        value = data.get(name) or []
+        if not isinstance(value, list):
+            problems.append(Problem(path, 1, f"{name!r} must be a list of words"))
+    return problems
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    """Read and validate a lexicon file; KnowledgeError on any problem."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except (OSError, UnicodeDecodeError) as e:
+        raise KnowledgeError([Problem(path, 1, f"cannot read the lexicon: {e}")]) from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        reason = getattr(e, "problem", None) or str(e)
+        raise KnowledgeError([Problem(path, line, f"YAML syntax error: {reason}")]) from None
+    problems = validate_lexicon(data, path)
+    if problems:
+        raise KnowledgeError(problems)
+    return build_lexicon(data)
+
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -1,0 +1,52 @@
+"""Text → tokens, the same way for questions and for knowledge, so the two can meet."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["normalize", "stem", "tokens"]
+
+_APOSTROPHES = str.maketrans({"\u2019": "", "\u2018": "", "'": "", "`": "", "\u00b4": ""})
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+# Longest suffix first: (suffix, replacement, shortest stem it may leave).
+_SUFFIXES = (
+    ("iness", "y", 3),
+    ("ness", "", 4),
+    ("ies", "y", 3),
+    ("ing", "", 3),
+    ("ed", "", 3),
+    ("es", "e", 3),
+    ("s", "", 3),
+)
+_KEEP = frozenset({"does", "this", "its", "yes", "less", "gas", "was", "has", "always"})
+
+
+def normalize(text: str) -> str:
+    """Casefold, strip accents and punctuation, fold ``can't`` to ``cant``; idempotent."""
+    folded = unicodedata.normalize("NFKD", text.casefold().translate(_APOSTROPHES))
+    ascii_text = folded.encode("ascii", "ignore").decode()
+    return " ".join(_NON_WORD.sub(" ", ascii_text).split())
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light, predictable stemmer: ``headaches``, ``headache`` → ``headach``."""
+    if len(word) <= 3 or word in _KEEP or word.isdigit():
+        return word
+    for suffix, replacement, shortest in _SUFFIXES:
+        if not word.endswith(suffix) or len(word) - len(suffix) < shortest:
+            continue
+        if suffix == "s" and word.endswith(("ss", "us", "is")):
+            break
+        word = word[: -len(suffix)] + replacement
+        if suffix in ("ing", "ed") and word[-1] == word[-2] and word[-1] not in "lsz":
+            word = word[:-1]  # "stopped" → "stop"
+        break
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised, stemmed words of ``text``."""
+    return [stem(w) for w in normalize(text).split()]

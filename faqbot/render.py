@@ -1,0 +1,79 @@
+"""Rendering an Answer: the only place the disclaimer is added to what people see."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+from faqbot.answer import Answer
+
+__all__ = ["Style", "to_dict", "to_json", "to_text"]
+
+
+class Style:
+    """ANSI styles for the terminal; all empty when colour is off."""
+
+    def __init__(self, color: bool) -> None:
+        on = color
+        self.reset = "\x1b[0m" if on else ""
+        self.dim = "\x1b[2m" if on else ""
+        self.bold = "\x1b[1m" if on else ""
+        self.urgent = "\x1b[1;97;41m" if on else ""
+        self.heading = "\x1b[1;36m" if on else ""
+
+
+def to_dict(answer: Answer) -> dict[str, Any]:
+    """The JSON contract: question, answer, entry, confidence, suggestions, urgent, disclaimer."""
+    entry = answer.entry
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "entry": None
+        if entry is None
+        else {"id": entry.id, "drug": entry.drug, "kind": entry.kind, "title": entry.title},
+        "confidence": answer.confidence,
+        "suggestions": list(answer.suggestions),
+        "urgent": answer.urgent,
+        "disclaimer": answer.disclaimer,
+    }
+
+
+def to_json(answer: Answer, **extra: Any) -> str:
+    """One line of JSON (UTF-8 text, no ASCII escapes), with any ``extra`` keys added."""
+    return json.dumps({**to_dict(answer), **extra}, ensure_ascii=False, allow_nan=False)
+
+
+def to_text(answer: Answer, width: int = 80, color: bool = False) -> str:
+    """The answer for a terminal: heading, text, numbered suggestions, then the disclaimer."""
+    s = Style(color)
+    width = max(width, 20)
+    out: list[str] = []
+    body = answer.text
+    if answer.urgent:
+        notice, _, body = body.partition("\n\n")
+        out.extend(f"{s.urgent}{line}{s.reset}" for line in _wrap(notice, width))
+        out.append("")
+    if answer.entry is not None:
+        out.append(f"{s.heading}{answer.entry.drug} › {answer.entry.title}{s.reset}")
+    out.extend(_wrap(body, width))
+    for n, suggestion in enumerate(answer.suggestions, 1):
+        out.extend(_wrap(f"  {n}. {suggestion}", width, indent="     "))
+    out.append("")
+    out.extend(f"{s.dim}{line}{s.reset}" for line in _wrap(answer.disclaimer, width))
+    return "\n".join(out)
+
+
+def _wrap(text: str, width: int, indent: str = "") -> list[str]:
+    """Wrap each line of ``text`` to ``width``, keeping list items' hanging indent."""
+    lines: list[str] = []
+    for line in text.splitlines() or [""]:
+        if not line.strip():
+            lines.append("")
+            continue
+        lead = line[: len(line) - len(line.lstrip())]
+        hang = lead + ("  " if line.lstrip().startswith(("- ", "* ")) else "") + indent
+        lines.extend(
+            textwrap.wrap(line, width, subsequent_indent=hang, break_on_hyphens=False) or [""]
+        )
+    return lines
