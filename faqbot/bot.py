@@ -56,8 +56,9 @@ class Bot:
 
     def _reply(self, question: str, text: str, context: str | None) -> Answer:
         if not text.strip():
-            return Answer(question, "Ask me a question about a medication.", GENERIC_DISCLAIMER,
-                          "smalltalk")
+            return Answer(
+                question, "Ask me a question about a medication.", GENERIC_DISCLAIMER, "smalltalk"
+            )
         chat = small_talk(text)
         if chat is not None:
             return Answer(question, chat, GENERIC_DISCLAIMER, "smalltalk", drug=context)
@@ -68,8 +69,15 @@ class Bot:
         if match.entry is not None and med is not None:
             entry = match.entry
             ref = EntryRef(f"{med.slug}:{entry.id}", med.title, entry.kind, entry.title)
-            return Answer(question, entry.text or entry.title, med.disclaimer or GENERIC_DISCLAIMER,
-                          "answered", ref, match.confidence, drug=med.slug)
+            return Answer(
+                question,
+                entry.text or entry.title,
+                med.disclaimer or GENERIC_DISCLAIMER,
+                "answered",
+                ref,
+                match.confidence,
+                drug=med.slug,
+            )
         return Answer(
             question,
             self._fallback_text(match, med),
@@ -90,8 +98,10 @@ class Bot:
             return f"I don't have information about that medication.{known}"
         about = f" about {med.title}" if med else ""
         if match.suggestions:
-            return (f"I don't have an answer to that in my knowledge{about}. "
-                    "These are the closest topics I know:")
+            return (
+                f"I don't have an answer to that in my knowledge{about}. "
+                "These are the closest topics I know:"
+            )
         return f"I don't have an answer to that in my knowledge{about}."
 
     def _drug_suggestions(self, match: Match) -> tuple[str, ...]:

@@ -117,7 +117,7 @@ def _import(args: argparse.Namespace) -> int:
 
 def _page_lines(r: PageReport, quiet: bool) -> list[str]:
     if r.refused:
-        return [f"{r.page}: refused: {r.refused}"]
+        return [f"{r.page}: not imported: {r.refused}"]
     lines = []
     if not quiet:
         assert r.output is not None
@@ -139,7 +139,7 @@ def _summary(reports: list[PageReport], out: Path) -> str:
     return (
         f"Imported {len(made)} of {len(reports)} pages into {out}/ "
         f"({written} written, {len(made) - written} unchanged); "
-        f"refused {refused}; dropped {dropped} items from {with_drops} pages."
+        f"not imported {refused}; dropped {dropped} items from {with_drops} pages."
     )
 
 
@@ -156,7 +156,8 @@ def _check(args: argparse.Namespace) -> int:
         print(p)
     bad = len({p.path for p in problems})
     if problems:
-        print(f"{len(problems)} problems in {bad} of {files} files.", file=sys.stderr)
+        noun = "problem" if len(problems) == 1 else "problems"
+        print(f"{len(problems)} {noun} in {bad} of {files} files.", file=sys.stderr)
         return 1
     print(f"{files} files OK.", file=sys.stderr)
     return 0
@@ -199,13 +200,19 @@ def _eval(args: argparse.Namespace) -> int:
     report = evaluate(bot, qs.cases)
     print(f"{args.file}: {report.total} questions")
     print(f"  right:   {report.right:4d}  {report.accuracy:6.1%}")
-    print(f"  wrong:   {report.wrong:4d}  {report.wrong_rate:6.1%}  (an entry used, not a right one)")
-    print(f"  abstention precision {report.abstain_precision:6.1%}, "
-          f"recall {report.abstain_recall:6.1%} ({report.should_abstain} must abstain)")
+    print(
+        f"  wrong:   {report.wrong:4d}  {report.wrong_rate:6.1%}  (an entry used, not a right one)"
+    )
+    print(
+        f"  abstention precision {report.abstain_precision:6.1%}, "
+        f"recall {report.abstain_recall:6.1%} ({report.should_abstain} must abstain)"
+    )
     for case, answer, verdict in report.failures:
         got = answer.entry.id if answer.entry else answer.status
-        print(f"  {verdict:6s} {case.question!r}: expected {case.expect}, got {got} "
-              f"({answer.confidence:.2f})")
+        print(
+            f"  {verdict:6s} {case.question!r}: expected {case.expect}, got {got} "
+            f"({answer.confidence:.2f})"
+        )
     return 0
 
 

@@ -99,7 +99,9 @@ _OTHER_LABELS = frozenset(
 
 # Lines and labels. `(?:[^*]|\*(?!\*))` is "anything but a `**`", so labels may hold *italics*.
 _NOT_BOLD_END = r"(?:[^*]|\*(?!\*))"
-_BOLD_LABEL = re.compile(rf"^\*\*(?P<label>{_NOT_BOLD_END}+?)\s*(?::\s*\*\*|\*\*\s*:)\s*(?P<rest>.*)$")
+_BOLD_LABEL = re.compile(
+    rf"^\*\*(?P<label>{_NOT_BOLD_END}+?)\s*(?::\s*\*\*|\*\*\s*:)\s*(?P<rest>.*)$"
+)
 _BOLD_LINE = re.compile(rf"^\*\*(?P<label>{_NOT_BOLD_END}+?)\*\*\s*$")
 _LEAD_BOLD = re.compile(rf"^\*\*(?P<bold>{_NOT_BOLD_END}+?)\*\*\s*(?P<rest>.*)$")
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<label>.*?)[\s#]*$")
@@ -124,27 +126,42 @@ _A_PREFIX = re.compile(r"^(?:\*\*)?\s*(?:A|Answer)\s*:\s*(?:\*\*)?\s*", re.I)
 _A_SPLIT = re.compile(r"\s*(?:\*\*)?\b(?:A|Answer)\s*:\s*(?:\*\*)?\s*")
 _PLAIN_QUESTION = re.compile(r"^(?P<q>[^?]{3,250}\?)(?:\s+(?P<a>.*))?$")
 _PLAIN_NAME = re.compile(r"^(?P<name>[^:.?!]{1,60}):\s+(?P<rest>\S.*)$")
+_NOT_INGREDIENT = re.compile(
+    r"\b(?:information|details|ingredients|components|individual|summary|overview)\b", re.I
+)
+_PRONOUN_LEAD = re.compile(r"^(?:these|they|this|those|such|some of these)\b", re.I)
+_KIND_OF_SIDE_EFFECTS = re.compile(
+    r"side effects?\b.*\b(?:serious|severe|common|rare|mild)|"
+    r"\b(?:serious|severe|common|rare|mild)\b.*side effects?",
+    re.I,
+)
+_NOT_A_NAME = re.compile(r"[.;!?:]\s|[.;!?:]$|\n|^[-(]")
+_TRAILING_PAREN = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\s*$")
 _FAQ_GROUP_SUFFIX = re.compile(r"\s*(?:FAQs?|Frequently Asked Questions|Questions)\s*$", re.I)
 
-# Small, documented heuristics.
-_URGENT_GROUP = re.compile(r"(?<!less )(?<!non-)(?<!not )\b(?:serious|severe)\b", re.I)
+# Small, documented heuristics. Urgent: "serious"/"severe" among a group's or name's first
+# five words ("Rare but serious side effects"), or the text asks for emergency help.
+_URGENT_LABEL = re.compile(r"^(?:[\w,]+\s+){0,4}?(?:serious|severe)\b", re.I)
 _URGENT_TEXT = re.compile(
     r"\b(?:(?:seek|get|requires?|need)\s+(?:immediate|emergency|urgent)"
     r"|immediate medical|emergency (?:medical|room|services|care|help)"
     r"|call 911|life[- ]threatening|stop taking \w+(?: \w+)? and (?:seek|call|contact|see))",
     re.I,
 )
+_DISCLAIMER_LIKE = re.compile(
+    r"\bmedical advice\b|\bfor (?:general|educational|informational) (?:knowledge|purposes)", re.I
+)
 _NO_SUCH = re.compile(
-    r"no (?:known |such |approved |standard )?(?:medication|drug|medicine|substance)s? "
-    r"(?:called|named|known as)|there is no (?:known |such )?(?:medication|drug)"
-    r"|not (?:a |an )?(?:recogni[sz]ed|known|real|standard|established) "
-    r"(?:medication|drug|medicine|pharmaceutical|name)|does not (?:appear to )?exist"
-    r"|doesn't (?:appear to )?exist|could not find|couldn't find|unable to find|not found in",
+    r"\bthere(?: is|'s) no\b[^.]{0,80}?\b(?:medication|drug|medicine|product|combination"
+    r"|formulation|compound|bacterium|such thing)"
+    r"|\bnot (?:a |an )?(?:currently )?(?:recogni[sz]ed|known|real|standard|established|marketed"
+    r"|approved)\b[^.]{0,40}?\b(?:medication|drug|medicine|pharmaceutical|combination|name)"
+    r"|\b(?:does not|doesn't) (?:appear to )?exist|\b(?:cannot|can't|could not|couldn't) find",
     re.I,
 )
 _DECLINES = re.compile(
-    r"\bI (?:cannot|can't|can ?not|am unable to|'m unable to|am not able to) (?:provide|give|offer)"
-    r"|\bI'm unable to (?:provide|give)|cannot provide (?:details|information)",
+    r"\b(?:I|we) (?:cannot|can't|can ?not|am unable to|'m unable to|am not able to) "
+    r"(?:provide|give|offer|create|generate|supply)|\bimpossible to provide",
     re.I,
 )
 
@@ -434,6 +451,11 @@ def _blocks(body: Sequence[_Line], ingredients: Sequence[str]) -> list[_Block]:
                 continue
             blocks.append(block)
             outer = current = block
+        elif line.kind == "bullet" and _bullet_opens_ingredient(line, body, i, current):
+            name = _ingredient_name(line.label)
+            ingredient.open(name)
+            current = _Block("ingredient", name, line.no, name, indent=line.indent)
+            blocks.append(current)
         elif line.kind == "bullet" and _starts_bullet_block(line, current):
             kind = _label_kind(line.label) or "other"
             block = _Block(kind, _clean_label(line.label), line.no, ingredient.enter(kind))
@@ -468,6 +490,16 @@ def _starts_bullet_block(line: _Line, current: _Block) -> bool:
     return current.kind not in ("faqs", "side_effects")
 
 
+def _bullet_opens_ingredient(line: _Line, body: Sequence[_Line], i: int, current: _Block) -> bool:
+    """``* **Aluminium Hydroxide:**`` with ``* **Generic Name:**`` (or Usage...) nested under it."""
+    if not line.label or _label_kind(line.label) is not None or _NOT_INGREDIENT.search(line.label):
+        return False
+    if current.indent is None and current.kind in ("side_effects", "faqs"):
+        return False
+    lead = _LEAD_BOLD.match(line.text)
+    return not (lead and lead["rest"].strip(" :")) and _opens_ingredient(body, i)
+
+
 def _label_block(
     line: _Line,
     body: Sequence[_Line],
@@ -481,7 +513,11 @@ def _label_block(
     if kind is not None:
         block = _Block(kind, _clean_label(line.label), line.no, ingredient.enter(kind))
         block.group = _faq_group_of(line.label) if kind == "faqs" else None
-    elif not line.text and _opens_ingredient(body, i):
+    elif (
+        not line.text
+        and not _NOT_INGREDIENT.search(_norm(line.label))
+        and _opens_ingredient(body, i)
+    ):
         name = _ingredient_name(line.label)
         ingredient.open(name)
         block = _Block("ingredient", name, line.no, name)
@@ -533,8 +569,12 @@ def _label_kind(label: str) -> BlockKind | None:
         return kind
     if norm in _OTHER_LABELS:
         return "other"
-    if norm.endswith((" faqs", " faq")) and not norm.endswith("?"):
+    if norm.startswith(("faqs ", "faq ", "frequently asked questions ")) or norm.endswith(
+        (" faqs", " faq")
+    ):
         return "faqs"
+    if norm.startswith(("generic name ", "generic names ")):
+        return "generic"
     return None
 
 
@@ -623,6 +663,18 @@ def _split_last_sentence(text: str) -> tuple[str, str]:
     return text[: ends[-1]].strip(), text[ends[-1] :].strip()
 
 
+def _group_sentence(text: str) -> tuple[str, str | None]:
+    """``"Like X, it has side effects. The most common include:"`` → (first, "The most common
+    include"). "These can include:" keeps the sentence before it when that one names the kind
+    of side effects ("Serious side effects are rare. These can include")."""
+    head, group = _split_last_sentence(text)
+    if _PRONOUN_LEAD.match(group) and head:
+        before, previous = _split_last_sentence(head)
+        if _KIND_OF_SIDE_EFFECTS.search(previous):
+            head, group = before, f"{previous} {group}"
+    return head, group.rstrip(": ") or None
+
+
 # --- assembling blocks into parts ----------------------------------------------------------------
 
 
@@ -666,13 +718,19 @@ def _qualifier(label: str) -> str | None:
 
 
 def _generic(text: str, ingredient: str | None, parts: _Parts) -> None:
-    """The first Generic Name line is ``generic_name``; anything more is a section."""
-    first, _, more = text.partition("\n")
+    """A name-like Generic Name value is ``generic_name``; lists and prose are a section.
+
+    ``"X (Note: ... .)"`` gives ``generic_name`` "X" and keeps the whole value as a section. An
+    ingredient's generic name that only repeats the ingredient's words is already in its titles.
+    """
     if ingredient is None and parts.generic_name is None:
-        parts.generic_name = first.strip()
-        if more.strip():
-            parts.sections.append(Section("Generic name", more.strip()))
-    elif ingredient is None or first.casefold() != ingredient.casefold() or more.strip():
+        name = text if _is_name(text) else _TRAILING_PAREN.sub("", text)
+        if _is_name(name):
+            parts.generic_name = name
+            if name != text:
+                parts.sections.append(Section("Generic name", text))
+            return
+    if ingredient is None or not set(_words(text)) <= set(_words(ingredient)):
         parts.sections.append(Section(_titled("Generic name", ingredient), text))
 
 
@@ -725,12 +783,14 @@ def _side_effects(block: _Block, parts: _Parts) -> None:
             (parts.se_more if seen_item else parts.se_intro).append(text)
 
     for i, unit in enumerate(units):
-        before_list = i + 1 < len(units) and units[i + 1].kind == "list"
+        # A sentence or bold line ending in ":" names the list after it, unless that list
+        # only holds labelled groups of its own (then the sentence stays prose).
+        nxt = units[i + 1] if i + 1 < len(units) else None
+        before_list = nxt is not None and nxt.kind == "list" and not all(map(_is_group, nxt.nodes))
         if unit.kind == "para":
             text = _render(unit.lines)
             if before_list and text.endswith(":"):
-                head, group = _split_last_sentence(text)
-                group = group.rstrip(": ") or None
+                head, group = _group_sentence(text)
                 prose(head)
             else:
                 prose(text)
@@ -759,7 +819,7 @@ def _items(
     """
     name, text = _split_item(node.line.text)
     extra = " ".join(node.extra)
-    if node.children and (not text or text.endswith(":")) and not extra:
+    if _is_group(node):
         label = f"{name}: {text.rstrip(': ')}" if text else name.rstrip(": ")
         sub = [*labels, label]
         return [it for child in node.children for it in _items(child, para_group, sub, ingredient)]
@@ -770,8 +830,17 @@ def _items(
     group = ": ".join([ingredient, *path] if ingredient else path) or None
     if not name:
         name, full = full, ""
-    urgent = bool(group and _URGENT_GROUP.search(group)) or bool(_URGENT_TEXT.search(full))
+    label = path[-1] if path else ""
+    urgent = any(_URGENT_LABEL.match(t) for t in (label, name)) or any(
+        _URGENT_TEXT.search(t) for t in (label, name, full)
+    )
     return [SideEffect(name, full, group, urgent)] if name else []
+
+
+def _is_group(node: _Node) -> bool:
+    """A bullet with nested items and no text of its own (or text ending in ":")."""
+    _, text = _split_item(node.line.text)
+    return bool(node.children) and (not text or text.endswith(":")) and not node.extra
 
 
 def _render_node(node: _Node, level: int) -> str:
@@ -787,12 +856,19 @@ def _split_item(text: str) -> tuple[str, str]:
     if m:
         name = _plain(m["bold"]).rstrip(" :")
         rest = _plain(m["rest"]).lstrip(":–—- ").strip()
-        return name, rest
+        return _strip_period(name), rest
     plain = _plain(text)
     m = _PLAIN_NAME.match(plain)
     if m:
         return m["name"].strip(), m["rest"].strip()
-    return plain, ""
+    return _strip_period(plain), ""
+
+
+def _strip_period(name: str) -> str:
+    """``"Liver damage."`` → ``"Liver damage"``, unless the name holds more than one sentence."""
+    if name.endswith(".") and not _SENTENCE_END.search(name[:-1]):
+        return name[:-1].rstrip()
+    return name
 
 
 # --- FAQs ----------------------------------------------------------------------------------------
@@ -816,7 +892,7 @@ def _faqs(block: _Block, parts: _Parts, *, at_page_end: bool) -> None:
     group = base
     found: list[_Question] = []
     current: _Question | None = None
-    prose: list[str] = []
+    prose: list[tuple[int, str]] = []  # (questions found before it, text)
     after_blank = False
     for line in block.lines:
         if line.kind == "blank":
@@ -830,7 +906,7 @@ def _faqs(block: _Block, parts: _Parts, *, at_page_end: bool) -> None:
                 found.append(current)
                 current.add(_strip_answer(line.text))
             elif line.text:
-                prose.append(_plain(line.raw))
+                prose.append((len(found), _plain(line.raw)))
                 current = None
             else:
                 sub = _faq_group_of(line.label) or _plain(line.label).strip(" :")
@@ -847,16 +923,30 @@ def _faqs(block: _Block, parts: _Parts, *, at_page_end: bool) -> None:
         elif current is not None and (not current.answer or not after_blank or line.indent > 0):
             current.add(_plain(line.raw if line.kind == "text" else "- " + line.text))
         else:
-            prose.append(_plain(line.raw))
+            prose.append((len(found), _plain(line.raw if line.kind != "bullet" else line.text)))
             current = None
         after_blank = False
     last_is_open = bool(found) and current is found[-1]
-    _keep_faqs(found, parts, at_page_end=at_page_end and last_is_open)
-    if prose:
-        parts.sections.append(Section(_titled("FAQs", base), "\n\n".join(prose)))
+    for count, text in _keep_faqs(found, parts, at_page_end=at_page_end and last_is_open):
+        prose.append((count, text))
+    prose.sort(key=lambda item: item[0])  # stable: unanswered questions stay in page order
+    kept = []
+    for count, text in prose:
+        closing = at_page_end and found and count == len(found) and not parts.disclaimer
+        if closing and _DISCLAIMER_LIKE.search(text):
+            parts.disclaimer.append(text)  # an unlabelled disclaimer closing the page
+        else:
+            kept.append(text)
+    if kept:
+        parts.sections.append(Section(_titled("FAQs", base), "\n\n".join(kept)))
 
 
-def _keep_faqs(found: Sequence[_Question], parts: _Parts, *, at_page_end: bool) -> None:
+def _keep_faqs(
+    found: Sequence[_Question], parts: _Parts, *, at_page_end: bool
+) -> list[tuple[int, str]]:
+    """Answered questions become FAQs; the last one cut off by the page's end is dropped; other
+    unanswered ones ("questions to ask your doctor") are returned as prose, with their position."""
+    unanswered: list[tuple[int, str]] = []
     for i, q in enumerate(found):
         answer = _join_answer(q.answer)
         if answer:
@@ -865,7 +955,8 @@ def _keep_faqs(found: Sequence[_Question], parts: _Parts, *, at_page_end: bool) 
             reason = "truncated: the page ends before this FAQ's answer"
             parts.dropped.append(Dropped(reason, q.question))
         else:
-            parts.dropped.append(Dropped("no answer: the page gives this question none", q.question))
+            unanswered.append((i, f"- {q.question}"))
+    return unanswered
 
 
 def _join_answer(pieces: Sequence[str]) -> str:
@@ -964,8 +1055,14 @@ def _aliases(title: str, generic_name: str | None) -> tuple[str, ...]:
     return tuple(unique)
 
 
+def _is_name(text: str) -> bool:
+    """One line, no sentence: ``"Paracetamol (Acetaminophen)"``, not ``"There is no ... :"``."""
+    return bool(text) and len(text.split()) <= 16 and not _NOT_A_NAME.search(text)
+
+
 def _looks_like_name(text: str) -> bool:
-    return len(text) <= 80 and not re.search(r"[.;!?,\n]|^\(", text)
+    """Short enough to be an alias: at most 8 words, no commas or brackets opening it."""
+    return _is_name(text) and len(text.split()) <= 8 and not re.search(r",|^\(", text)
 
 
 def _unique_side_effects(items: Sequence[SideEffect], dropped: list[Dropped]) -> list[SideEffect]:
@@ -1025,10 +1122,11 @@ def _item_text(item: SideEffect) -> str:
 
 def _refusal_reason(blocks: Sequence[_Block]) -> str:
     prose = " ".join(_plain(line.raw) for b in blocks for line in b.lines if line.kind != "blank")
-    if _NO_SUCH.search(prose):
-        return "refused: the page says there is no such medication (no sections)"
-    if _DECLINES.search(prose):
-        return "refused: the page declines to give the details (no sections)"
     if not prose.strip():
         return "empty: the page has no body text (no sections)"
+    no_such, declines = _NO_SUCH.search(prose), _DECLINES.search(prose)
+    if no_such and (not declines or no_such.start() <= declines.start()):
+        return "refused: the page says there is no such medication (no sections)"
+    if declines:
+        return "refused: the page declines to give the details (no sections)"
     return "free prose: the page has no recognised sections"

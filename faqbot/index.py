@@ -27,6 +27,9 @@ TOPIC_WEIGHT = 1.0
 SIDE_EFFECT_TOPIC_WEIGHT = 0.6
 GROUP_WEIGHT = 0.5
 TEXT_WEIGHT = 0.45
+# A word a lexicon phrase stood in for ("dose" in "miss a dose") counts this share of it:
+# asking about "dose" is not asking about missing one.
+ORIGINAL_SHARE = 0.5
 
 _NAME_SPLIT = re.compile(r"\s*(?:\+|/|,|&|\band\b|\bwith\b)\s*")
 
@@ -79,7 +82,13 @@ class Index:
     @cached_property
     def known_words(self) -> frozenset[str]:
         """Words that are not drug names: the knowledge's own words and the lexicon's."""
-        return self.words | self.lexicon.vocabulary
+        return self.words | self.lexicon.vocabulary | self.lexicon.english
+
+    @cached_property
+    def speller(self) -> Speller:
+        """Corrects to any word the lexicon knows, ordinary or not; for telling typos from names."""
+        lex = self.lexicon
+        return Speller.of(w for w in lex.vocabulary | lex.english if w.isalpha())
 
 
 def name_variants(med: Medication) -> Iterable[tuple[tuple[str, ...], bool]]:
@@ -142,12 +151,17 @@ def compile_drug(med: Medication, lexicon: Lexicon) -> CompiledDrug:
 def _compile_entry(entry: Entry, lexicon: Lexicon, own_name: set[str]) -> CompiledEntry:
     terms: dict[str, float] = {}
 
-    def add(text: str, weight: float) -> set[str]:
-        found = set(question_terms(text, lexicon, keep_originals=True)) - own_name
+    def put(found: Iterable[str], weight: float) -> None:
         for t in found:
-            if terms.get(t, 0.0) < weight:
+            if t not in own_name and terms.get(t, 0.0) < weight:
                 terms[t] = weight
-        return found
+
+    def add(text: str, weight: float) -> set[str]:
+        concepts = set(question_terms(text, lexicon)) - own_name
+        originals = set(question_terms(text, lexicon, keep_originals=True)) - concepts
+        put(concepts, weight)
+        put(originals, weight * ORIGINAL_SHARE)
+        return concepts
 
     title = add(entry.title, TITLE_WEIGHT)
     for phrasing in entry.phrasings:

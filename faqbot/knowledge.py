@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.constructor import SafeConstructor
+from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from faqbot import cache
@@ -166,23 +166,46 @@ def _faq_data(faq: Faq) -> dict[str, object]:
 Loc = tuple[object, ...]  # where a value sits in the document: ("faqs", 2, "answer")
 
 
-class _Loader(_BaseLoader):
-    """Safe loading that also notes repeated keys, which YAML would silently drop."""
+_STR, _SEQ, _MAP, _MERGE = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map", "merge"))
 
-    duplicates: list[tuple[int, str]]
 
-    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Hashable, Any]:
-        mapping = SafeConstructor.construct_mapping(self, node, deep)
-        if len(mapping) < len(node.value):  # cheap test; look closer only when it fails
-            first: dict[object, int] = {}
-            for key_node, _ in node.value:
-                line = key_node.start_mark.line + 1
-                key = self.construct_object(key_node)
-                if first.setdefault(key, line) != line:
-                    self.duplicates.append(
-                        (line, f"duplicate field {key!r} (first at line {first[key]})")
-                    )
-        return mapping
+class _Data:
+    """Plain data from a composed document, like PyYAML's safe constructor but faster for the
+    common nodes, and noting the keys that a mapping repeats, which that one silently drops."""
+
+    def __init__(self, loader: _BaseLoader) -> None:
+        self.loader = loader
+        self.duplicates: list[tuple[int, str]] = []
+
+    def build(self, node: Node) -> object:
+        if node.tag == _STR and isinstance(node, ScalarNode):
+            return node.value
+        if node.tag == _SEQ and isinstance(node, SequenceNode):
+            return [self.build(item) for item in node.value]
+        if (
+            node.tag == _MAP
+            and isinstance(node, MappingNode)
+            and all(key.tag != _MERGE for key, _ in node.value)
+        ):
+            return self.mapping(node)
+        return self.loader.construct_object(node, deep=True)  # numbers, dates, merges, tags...
+
+    def mapping(self, node: MappingNode) -> dict[object, object]:
+        data: dict[object, object] = {}
+        lines: dict[object, int] = {}
+        for key_node, value_node in node.value:
+            key, line = self.build(key_node), key_node.start_mark.line + 1
+            if not isinstance(key, Hashable):
+                raise ConstructorError(
+                    "while constructing a mapping", node.start_mark, "found unhashable key",
+                    key_node.start_mark,
+                )  # fmt: skip
+            if key in data:
+                self.duplicates.append(
+                    (line, f"duplicate field {key!r} (first at line {lines[key]})")
+                )
+            data[key], lines[key] = self.build(value_node), line
+        return data
 
 
 @dataclass(frozen=True)
@@ -224,19 +247,24 @@ def _load_file(path: Path) -> tuple[Medication | None, list[Problem]]:
 
 def _parse(text: str, path: Path) -> tuple[Medication | None, list[Problem]]:
     """Fast path: load and build in one go; only when that finds problems, locate them."""
-    loader = _Loader(text)
-    loader.duplicates = []
+    loader = _BaseLoader(text)
+    data = _Data(loader)
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        document = None if node is None else data.build(node)
     except yaml.YAMLError as err:
         return None, [Problem(path, *_yaml_error(err, text))]
+    except RecursionError:
+        return None, [
+            Problem(path, 1, "YAML error: the document refers to itself or nests too deeply")
+        ]
     finally:
         loader.dispose()
     reader = _Reader()
-    med = reader.medication(data)
-    if med is not None and not reader.issues and not loader.duplicates:
+    med = reader.medication(document)
+    if med is not None and not reader.issues and not data.duplicates:
         return med, []
-    return None, _locate(text, path, reader.issues, loader.duplicates)
+    return None, _locate(text, path, reader.issues, data.duplicates)
 
 
 def _yaml_error(err: yaml.YAMLError, text: str) -> tuple[int, str]:
@@ -370,10 +398,14 @@ class _Reader:
         found = (self.check_text(item, where) for where, item in self.items(m, loc, key))
         return tuple(t for t in found if t is not None)
 
-    def unique(self, named: list[tuple[Loc, str]], what: str) -> None:
-        """Note entries whose names give the same id (slug) as an earlier one."""
+    def unique(self, entries: list[tuple[Loc, object]], key: str, what: str) -> None:
+        """Note entries whose ``key`` gives the same id (slug) as an earlier entry's."""
         first: dict[str, tuple[Loc, str]] = {}
-        for loc, name in named:
+        for entry_loc, entry in entries:
+            name = entry.get(key) if isinstance(entry, dict) else None
+            if not isinstance(name, str) or not name.strip():
+                continue  # noted as it is read
+            loc = (*entry_loc, key)
             first_loc, first_name = first.setdefault(slugify(name), (loc, name))
             if first_loc is not loc:
                 same = "" if name == first_name else f", same id as {first_name!r}"
@@ -389,10 +421,11 @@ class _Reader:
         title = self.text(m, (), "title")
         usage, how = m.get("usage"), m.get("how_it_works")
         intro, effects, effect_phrasings = self.side_effects(m.get("side_effects"))
-        faqs = [(loc, self.faq(item, loc)) for loc, item in self.items(m, (), "faqs")]
-        sections = [(loc, self.section(item, loc)) for loc, item in self.items(m, (), "sections")]
-        self.unique([((*loc, "question"), f.question) for loc, f in faqs if f], "FAQ")
-        self.unique([((*loc, "title"), s.title) for loc, s in sections if s], "section")
+        faq_items, section_items = self.items(m, (), "faqs"), self.items(m, (), "sections")
+        self.unique(faq_items, "question", "FAQ")
+        self.unique(section_items, "title", "section")
+        faqs = [self.faq(item, loc) for loc, item in faq_items]
+        sections = [self.section(item, loc) for loc, item in section_items]
         source = m.get("source")
         dropped = [self.dropped(item, loc) for loc, item in self.items(m, (), "dropped")]
         med = Medication(
@@ -407,8 +440,8 @@ class _Reader:
             side_effects_intro=intro,
             side_effects=effects,
             side_effects_phrasings=effect_phrasings,
-            faqs=tuple(f for _, f in faqs if f),
-            sections=tuple(s for _, s in sections if s),
+            faqs=tuple(f for f in faqs if f),
+            sections=tuple(s for s in sections if s),
             disclaimer=self.text(m, (), "disclaimer", required=False),
             note=self.text(m, (), "note", required=False),
             source=None if source is None else self.source(source),
@@ -441,12 +474,11 @@ class _Reader:
         m = None if value is None else self.fields(value, loc, _SIDE_EFFECTS)
         if m is None:
             return None, (), ()
-        effects = [
-            (where, self.side_effect(item, where)) for where, item in self.items(m, loc, "items")
-        ]
-        self.unique([((*where, "name"), e.name) for where, e in effects if e], "side effect")
+        items = self.items(m, loc, "items")
+        self.unique(items, "name", "side effect")
+        effects = (self.side_effect(item, where) for where, item in items)
         intro = self.text(m, loc, "intro", required=False)
-        return intro, tuple(e for _, e in effects if e), self.texts(m, loc, "phrasings")
+        return intro, tuple(e for e in effects if e), self.texts(m, loc, "phrasings")
 
     def side_effect(self, value: object, loc: Loc) -> SideEffect | None:
         m = self.fields(value, loc, _SIDE_EFFECT)

@@ -12,11 +12,14 @@ import yaml
 from faqbot.errors import KnowledgeError, Problem
 from faqbot.normalize import normalize, stem, tokens
 
-__all__ = ["LEXICON_FILE", "TOPIC_KINDS", "Lexicon", "load_lexicon"]
+__all__ = ["LEXICON_FILE", "SKIPPED", "TOPIC_KINDS", "Lexicon", "load_lexicon"]
 
 LEXICON_FILE = "lexicon.yaml"
 TOPIC_KINDS = ("usage", "how_it_works", "side_effects", "note")
-_LIST_FIELDS = ("stopwords", "minor", "drug_suffixes")
+_LIST_FIELDS = ("stopwords", "minor", "drug_suffixes", "english")
+# Words a phrase may carry or leave out without changing what it says: "raise my blood
+# pressure" is "raise blood pressure". Dropped before phrases are looked up, on both sides.
+SKIPPED = frozenset({"a", "an", "the", "my", "your", "his", "her", "their", "our", "some"})
 _FIELDS = ("format", "concepts", "topics", *_LIST_FIELDS)
 
 Phrase = tuple[str, ...]
@@ -35,6 +38,7 @@ class Lexicon:
     stopwords: frozenset[str] = frozenset()
     minor: frozenset[str] = frozenset()
     drug_suffixes: tuple[str, ...] = ()
+    english: frozenset[str] = frozenset()  # ordinary words, and their stems
     longest: int = 1
 
     @cached_property
@@ -48,8 +52,14 @@ class Lexicon:
         words = {w for p in self.phrases for w in p}
         return frozenset(words | self.stopwords | self.minor)
 
+    def is_word(self, word: str) -> bool:
+        """Whether ``word`` (normalised) is an ordinary word, or one the lexicon knows."""
+        s = stem(word)
+        return word in self.english or s in self.english or s in self.vocabulary
+
     def rewrite(self, words: list[str], keep_originals: bool = False) -> list[str]:
         """Replace the longest known phrases by their concept tokens, left to right."""
+        words = [w for w in words if w not in SKIPPED]
         out: list[str] = []
         i = 0
         while i < len(words):
@@ -73,7 +83,7 @@ def build_lexicon(data: dict[str, object]) -> Lexicon:
 
     def add(concept: Phrase, said: Iterable[str]) -> None:
         for text in said:
-            key = tuple(tokens(text))
+            key = tuple(t for t in tokens(text) if t not in SKIPPED)
             if key:
                 phrases.setdefault(key, concept)
 
@@ -91,7 +101,9 @@ def build_lexicon(data: dict[str, object]) -> Lexicon:
         return frozenset(stem(normalize(str(w))) for w in data.get(name) or [])  # type: ignore[attr-defined]
 
     suffixes = tuple(normalize(str(s)) for s in data.get("drug_suffixes") or [])  # type: ignore[attr-defined]
+    plain = [normalize(str(w)) for w in data.get("english") or []]  # type: ignore[attr-defined]
     return Lexicon(
+        english=frozenset(plain) | frozenset(stem(w) for w in plain),
         phrases=phrases,
         stopwords=words("stopwords"),
         minor=words("minor"),

@@ -21,6 +21,9 @@ __all__ = ["THRESHOLD", "Match", "Matcher"]
 Status = Literal["answered", "abstained", "clarify"]
 
 THRESHOLD = 0.5  # below this confidence the matcher abstains
+TITLE_SHARE = 0.3  # how much of the confidence rides on the entry's title being asked
+MAX_WORDS = 200  # a question longer than this is cut: nobody asks one thing in more
+MIN_NAME = 4  # shorter unknown words are not taken for drug names
 MINOR_WEIGHT = 0.3  # "today", "really": asked in passing, not the point of the question
 OTHER_MEDICATION = "other_medication"  # the lexicon's concept for "other drugs"
 OVERVIEW_CONFIDENCE = 0.7  # the drug named and nothing else asked: its usage
@@ -54,15 +57,17 @@ class Matcher:
 
     def match(self, question: str, context: str | None = None) -> Match:
         """The best entry for ``question``; ``context`` is the drug talked about so far."""
-        words = normalize(question).split()
+        words = normalize(question).split()[:MAX_WORDS]
         mention = find_drugs(words, self.index)
         if mention.ambiguous:
             titles = tuple(self.index.medications[s].title for s in mention.ambiguous[:6])
             return Match("clarify", suggestions=titles, reason="ambiguous_drug")
         if mention.unknown_names and not mention.drugs:
-            return Match("abstained", reason="unknown_drug", suggestions=())
+            return Match("abstained", reason="unknown_drug")
         drug = self._focus(mention, context)
         if drug is None:
+            if any(self._looks_like_drug(words, i) for i in self._unknown(words, mention)):
+                return Match("abstained", reason="unknown_drug")
             return Match("clarify", reason="no_drug")
         return self._match_in(drug, words, mention)
 
@@ -75,53 +80,100 @@ class Matcher:
             return next(iter(self.index.medications))
         return None
 
+    def _unknown(self, words: list[str], mention: DrugMention) -> list[int]:
+        """Positions of words no drug name, lexicon or ordinary English knows."""
+        lex = self.index.lexicon
+        known = self.index.known_words
+        return [
+            i
+            for i, w in enumerate(words)
+            if i not in mention.positions
+            and len(w) >= MIN_NAME
+            and w.isalpha()
+            and w not in known
+            and not lex.is_word(w)
+        ]
+
+    def _looks_like_drug(self, words: list[str], i: int) -> bool:
+        """Whether the unknown ``words[i]`` reads as a drug's name rather than a typo."""
+        w = words[i]
+        if len(w) >= 6 and w.endswith(self.index.lexicon.drug_suffixes):
+            return True
+        return _in_drug_slot(words, i) or self.index.speller.correct(stem(w)) is None
+
     def _match_in(self, slug: str, words: list[str], mention: DrugMention) -> Match:
         drug = self.index.drug(slug)
-        rest = [w for i, w in enumerate(words) if i not in mention.positions]
-        strangers = self._strangers(rest, drug)
+        strangers = {
+            i
+            for i in self._unknown(words, mention)
+            if self._strange_to(stem(words[i]), drug) and self._looks_like_drug(words, i)
+        }
         if strangers and not mention.drugs and not REFERENCES.intersection(words):
             return Match("abstained", reason="unknown_drug")
-        companions = {w for i, w in enumerate(rest) if w in strangers and _beside_with(rest, i)}
-        terms = self.terms([w for w in rest if w not in companions], drug)
+        companions = {i for i in strangers if _beside_with(words, i)}
+        kept = [
+            "it" if i in mention.positions else w
+            for i, w in enumerate(words)
+            if i not in companions
+        ]
+        terms = self.terms(kept, drug)
         if len(mention.drugs) > 1 or companions:
             terms.append(OTHER_MEDICATION)
-        if not terms:
-            named = bool(mention.drugs) and not [w for w in rest if w not in self._stop]
-            return self._overview(slug, drug) if named else self._abstain(slug, drug, [])
+        if not any(self._weight(t, drug) > MINOR_WEIGHT for t in terms):
+            if mention.drugs and not terms:
+                return self._overview(slug, drug)
+            if not terms:
+                return self._abstain(slug, drug, [])
         ranked = self.rank(terms, drug)
         best_score, best = ranked[0] if ranked else (0.0, None)
         if best is None or best_score < self.threshold:
             return self._abstain(slug, drug, ranked)
         return Match("answered", slug, best.entry, round(min(best_score, 1.0), 3))
 
-    @property
-    def _stop(self) -> frozenset[str]:
-        return self.index.lexicon.stopwords
+    def _strange_to(self, word: str, drug: CompiledDrug) -> bool:
+        """Whether ``word`` (stemmed) is neither the drug's word nor a typo of one."""
+        return word not in drug.vocabulary and self._spell(word, drug) == word
 
     def terms(self, words: list[str], drug: CompiledDrug) -> list[str]:
         """The question's words as the drug's terms: typos fixed, lay words rewritten."""
         lexicon = self.index.lexicon
-        stems = [self._spell(stem(w), drug) for w in words]
-        return [t for t in lexicon.rewrite(stems) if t not in lexicon.stopwords]
+        stems: list[str] = []
+        for w in _canonical(words):
+            s = self._spell(stem(w), drug) if not lexicon.is_word(w) else stem(w)
+            stems.extend(self._split(s, drug))
+        rewritten = _companion_drugs(lexicon.rewrite(stems), lexicon.stopwords)
+        return [t for t in rewritten if t not in lexicon.stopwords]
 
-    def _strangers(self, words: list[str], drug: CompiledDrug) -> set[str]:
-        """Words that look like names of other drugs: long, unknown, no typo of a known word."""
-        lexicon = self.index.lexicon
-        found = set()
-        for w in words:
-            s = stem(w)
-            if len(w) < 5 or w.isdigit() or s in lexicon.minor or s in lexicon.stopwords:
-                continue
-            if self._spell(s, drug) == s and s not in drug.vocabulary:
-                if s not in lexicon.vocabulary:
-                    found.add(w)
-        return found
+    def _known(self, word: str, drug: CompiledDrug) -> bool:
+        return word in drug.vocabulary or word in self.index.lexicon.vocabulary
+
+    def _split(self, word: str, drug: CompiledDrug) -> list[str]:
+        """A word run together from two known ones ("drymouth"), as the two; else itself."""
+        if len(word) < 6 or self._known(word, drug) or word in self.index.lexicon.english:
+            return [word]
+        for cut in range(3, len(word) - 2):
+            head, tail = word[:cut], stem(word[cut:])
+            if self._known(head, drug) and self._known(tail, drug):
+                return [head, tail]
+        return [word]
 
     def _spell(self, word: str, drug: CompiledDrug) -> str:
-        lexicon = self.index.lexicon
-        if len(word) < 4 or word in drug.vocabulary or word in lexicon.vocabulary:
+        if word in drug.vocabulary or word in self.index.lexicon.vocabulary:
+            return word
+        if len(word) == 3 and not set(word) & set("aeiouy"):
+            return self._vowel(word, drug) or word  # texting: "wrk", "slp" is too far
+        if len(word) < 4:
             return word
         return drug.speller.correct(word) or word
+
+    def _vowel(self, word: str, drug: CompiledDrug) -> str | None:
+        """A vowel-less word ("wrk") with the one vowel put back that makes it known."""
+        for i in range(1, len(word)):
+            for v in "aeiou":
+                guess = word[:i] + v + word[i:]
+                if self._known(guess, drug):
+                    return guess
+        return None
 
     def rank(self, terms: list[str], drug: CompiledDrug) -> list[tuple[float, CompiledEntry]]:
         """Every entry with a score in 0..1, best first."""
@@ -130,19 +182,19 @@ class Matcher:
         asked = set(terms)
         scored = []
         for ce in drug.entries:
-            covered = sum(w * ce.terms.get(t, 0.0) for t, w in zip(terms, weights))
+            covered = sum(w * ce.terms.get(t, 0.0) for t, w in zip(terms, weights, strict=True))
             if not covered:
                 continue
             title_total = sum(drug.weights.get(t, 0.0) for t in ce.title_terms) or 1.0
             title_hit = sum(drug.weights.get(t, 0.0) for t in ce.title_terms if t in asked)
-            score = covered / total * (0.7 + 0.3 * title_hit / title_total)
+            score = covered / total * (1 - TITLE_SHARE + TITLE_SHARE * title_hit / title_total)
             scored.append((score, ce))
         scored.sort(key=lambda pair: -pair[0])
         return scored
 
     def _weight(self, term: str, drug: CompiledDrug) -> float:
         lexicon = self.index.lexicon
-        if term in lexicon.minor:
+        if term in lexicon.minor or not term.isalpha() and "_" not in term and "@" not in term:
             return MINOR_WEIGHT
         if term in drug.weights:
             return drug.weights[term]
@@ -163,15 +215,65 @@ class Matcher:
         close = [ce.entry.title for _, ce in ranked[:3]]
         if not close:
             close = [ce.entry.title for ce in drug.entries if ce.entry.kind != "side_effect"][:3]
-        return Match("abstained", slug, None, round(ranked[0][0], 3) if ranked else 0.0,
-                     tuple(close), "low_confidence")
+        confidence = round(min(ranked[0][0], 1.0), 3) if ranked else 0.0
+        return Match("abstained", slug, None, confidence, tuple(close), "low_confidence")
 
 
-_WITH = frozenset("with and plus alongside together while mix mixing combine".split())
+_WITH = frozenset("with and plus alongside together while mix mixing combine or".split())
+_TAKE = frozenset("take taking took takes on".split())
+# Words around a drug's name: "side effects of X", "X side effects", "is X addictive".
+_BEFORE_NAME = frozenset(
+    "on with and about than vs versus or plus taking take took takes between from off like "
+    "into onto alongside started stopped using use of".split()
+)
+_AFTER_NAME = frozenset(
+    "side and with for vs versus or plus cause causes make makes help helps work works take "
+    "takes dosage dose interact addictive safe ok okay is give gives".split()
+)
+_AUX = frozenset("is does do did can could will would should has have was".split())
+_FRAME = frozenset("how long much what why when where often soon fast quickly whats and".split())
+_POINTERS = frozenset("this that these those them it its".split())
+_MED_NOUNS = frozenset(
+    "med meds medicine medicines medication medications drug drugs pill pills tablet tablets "
+    "capsule capsules one".split()
+)
+_MED_STEMS = frozenset("med medicin medication drug pill tablet capsul".split())
 
 
 def _beside_with(words: list[str], i: int) -> bool:
     """Whether ``words[i]`` is named as a companion: "with tramadol", "tramadol and it"."""
     before = words[i - 1] if i > 0 else ""
     after = words[i + 1] if i + 1 < len(words) else ""
-    return before in _WITH or after in _WITH or before in ("take", "taking")
+    return before in _WITH or after in _WITH or before in _TAKE
+
+
+def _in_drug_slot(words: list[str], i: int) -> bool:
+    """Whether ``words[i]`` stands where questions put a drug's name."""
+    before = words[i - 1] if i > 0 else ""
+    after = words[i + 1] if i + 1 < len(words) else ""
+    if len(words) == 1 or before in _BEFORE_NAME or after in _AFTER_NAME:
+        return True
+    return before in _AUX and (i == 1 or words[i - 2] in _FRAME)
+
+
+def _canonical(words: list[str]) -> list[str]:
+    """Every way of pointing at the drug ("this med", "that", its name) read as "it"."""
+    out: list[str] = []
+    for w in words:
+        if w in _POINTERS and w != "its":
+            w = "it"
+        if out and out[-1] == "it" and (w == "it" or w in _MED_NOUNS):
+            continue
+        out.append(w)
+    return out
+
+
+def _companion_drugs(terms: list[str], stopwords: frozenset[str]) -> list[str]:
+    """ "blood pressure pills", "pain meds": another medication, named by what it is for."""
+    out: list[str] = []
+    for t in terms:
+        if t in _MED_STEMS and out and out[-1] not in stopwords and out[-1] != OTHER_MEDICATION:
+            out[-1] = OTHER_MEDICATION
+            continue
+        out.append(t)
+    return out

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from faqbot.slug import slugify
+from faqbot.slug import drug_slug, slugify
 
 __all__ = [
     "Dropped",
@@ -103,7 +103,7 @@ class Medication:
 
     @property
     def slug(self) -> str:
-        return slugify(self.title)
+        return drug_slug(self.title)
 
     def entries(self) -> Iterator[Entry]:
         """Every answerable entry, with ids that are stable for the same text."""

@@ -29,8 +29,8 @@ _REPLIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (
             r"(help|help me|what can you do|how does this work|how do (i|you) use (this|you)"
             r"|what do you know|what can i ask( you)?|commands|menu|\?+)",
-            "Ask a question in your own words, such as \"what is it used for?\", "
-            "\"does it cause headaches?\" or \"can I drink alcohol with it?\". Name the "
+            'Ask a question in your own words, such as "what is it used for?", '
+            '"does it cause headaches?" or "can I drink alcohol with it?". Name the '
             "medication if I don't know it yet. I answer only from my knowledge files, and I "
             "say so when they don't cover your question.",
         ),

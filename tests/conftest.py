@@ -1,0 +1,37 @@
+"""Shared fixtures: where the repo, the shipped knowledge and the corpus are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from faqbot.bot import Bot, load_knowledge
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus" / "rxhive-v1"
+MILNACIPRAN_PAGE = SHARED / "pages" / "milnacipran.md"
+KNOWLEDGE = ROOT / "knowledge"
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """The corpus folder; skips the test when ../shared/corpus is absent."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    return CORPUS
+
+
+@pytest.fixture
+def milnacipran_page() -> Path:
+    """The page the shipped knowledge is made from; skips when ../shared is absent."""
+    if not MILNACIPRAN_PAGE.is_file():
+        pytest.skip(f"page not found at {MILNACIPRAN_PAGE}")
+    return MILNACIPRAN_PAGE
+
+
+@pytest.fixture(scope="session")
+def shipped_bot() -> Bot:
+    """A bot over the shipped knowledge (no cache)."""
+    return Bot(load_knowledge(KNOWLEDGE))

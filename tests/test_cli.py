@@ -1,0 +1,155 @@
+"""The command line, run in-process through ``faqbot.cli.main``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import KNOWLEDGE, ROOT
+
+from faqbot.cli import main
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_import_corpus_twice_changes_no_byte(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Importing the whole corpus makes >= 3,600 files, names refusals, and is idempotent."""
+    out = tmp_path / "k"
+    assert main(["import", str(corpus), "--out", str(out), "-q"]) == 1  # some pages refused
+    first = capsys.readouterr().out
+    assert len(list(out.glob("*.yaml"))) >= 3600
+    assert "a/actarit.md: not imported: refused: the page says there is no such medication" in first
+    assert first.splitlines()[-1].startswith("Imported ")
+    before = _digests(out)
+    assert main(["import", str(corpus), "--out", str(out), "-q"]) == 1
+    second = capsys.readouterr().out
+    assert "(0 written," in second.splitlines()[-1]
+    assert _digests(out) == before
+    assert main(["check", str(out)]) == 0
+
+
+def test_import_one_page_reports_what_it_made(
+    milnacipran_page: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each page gets a line saying what it made; a clean run exits 0."""
+    assert main(["import", str(milnacipran_page), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "milnacipran.md → milnacipran.yaml: 11 side effects, 6 FAQs" in out
+    assert (tmp_path / "milnacipran.yaml").read_bytes() == (KNOWLEDGE / "milnacipran.yaml").read_bytes()
+
+
+def test_import_missing_path_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A path that does not exist gets one line, exit 1, no traceback."""
+    assert main(["import", str(tmp_path / "nope.md"), "--out", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.startswith("faqbot: no such page or folder")
+
+
+BAD_FILES = {
+    "syntax.yaml": ("format: 1\ntitle: Broken\nusage:\n  text: one: two\n", 4, "YAML"),
+    "no_answer.yaml": (
+        "format: 1\ntitle: Noanswer\nfaqs:\n- question: Is it safe?\n  group: x\n",
+        4,
+        "answer",
+    ),
+    "unknown.yaml": (
+        "format: 1\ntitle: Unknown\nusage:\n  text: For pain.\nfaqs:\n- question: Why?\n"
+        "  anser: Because.\n",
+        7,
+        "anser",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_check_reports_file_line_message(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`faqbot check` prints file:line: message for each problem and exits 1."""
+    text, line, word = BAD_FILES[name]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    assert main(["check", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out, "no problem printed"
+    assert all(o.startswith(f"{path}:") for o in out)
+    assert any(o.startswith(f"{path}:{line}: ") and word in o for o in out)
+
+
+def test_check_folder_reports_every_bad_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Checking a folder reports the problems of every file in it."""
+    for name, (text, _, _) in BAD_FILES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert main(["check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert all(f"{tmp_path / name}:" in out for name in BAD_FILES)
+
+
+def test_bad_knowledge_folder_is_a_message_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Asking with a broken knowledge folder names the file and line."""
+    (tmp_path / "x.yaml").write_text(BAD_FILES["unknown.yaml"][0], encoding="utf-8")
+    assert main(["ask", "hello", "--knowledge", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'x.yaml'}:7:" in err
+    assert "Traceback" not in err
+
+
+def test_ask_prints_answer_then_disclaimer(capsys: pytest.CaptureFixture[str]) -> None:
+    """`faqbot ask` shows the entry's words, then the drug's disclaimer."""
+    assert main(["ask", "does milnacipran cause dry mouth", "--knowledge", str(KNOWLEDGE)]) == 0
+    out = capsys.readouterr().out
+    assert out.index("Decreased saliva production.") < out.index("This information is for educational")
+
+
+def test_ask_json_follows_the_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--json` prints one object with exactly the contract's keys."""
+    assert main(["ask", "--json", "is it addictive", "--knowledge", str(KNOWLEDGE)]) == 0
+    reply = json.loads(capsys.readouterr().out)
+    assert set(reply) == {
+        "question", "answer", "entry", "confidence", "suggestions", "urgent", "disclaimer"
+    }
+    assert reply["entry"]["id"] == "milnacipran:faqs/is-milnacipran-addictive"
+    assert reply["entry"]["kind"] == "faq"
+    assert reply["entry"]["drug"] == "Milnacipran"
+    assert 0.0 <= reply["confidence"] <= 1.0
+    assert reply["disclaimer"].startswith("This information is for educational purposes")
+
+
+def test_ask_json_stdin_answers_each_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`ask --json -` writes one JSON object per question line, each on its own."""
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("is it addictive\n\nhello\nhow much is it\n"))
+    assert main(["ask", "--json", "-", "--knowledge", str(KNOWLEDGE)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    replies = [json.loads(line) for line in lines]
+    assert [r["question"] for r in replies] == ["is it addictive", "hello", "how much is it"]
+    assert replies[1]["entry"] is None and replies[2]["entry"] is None
+
+
+def test_python_dash_m_runs() -> None:
+    """`python -m faqbot ask` works from another directory."""
+    done = subprocess.run(
+        [sys.executable, "-m", "faqbot", "ask", "what is milnacipran used for"],
+        capture_output=True, text=True, cwd="/", check=False,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": str(ROOT / ".no-home")},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "fibromyalgia" in done.stdout
