@@ -23,7 +23,7 @@ class Case:
     """One question and what must happen: entry ids, None (abstain) or ``"ask"``."""
 
     question: str
-    expect: tuple[str, ...] | None | Literal["ask"]
+    expect: tuple[str, ...] | Literal["ask"] | None
 
 
 @dataclass(frozen=True)
@@ -80,11 +80,11 @@ def load_eval_set(path: Path) -> EvalSet:
     return EvalSet(path, tuple(str(d) for d in data.get("drugs") or ()), tuple(cases))
 
 
-def _expect(value: object) -> tuple[str, ...] | None | Literal["ask"]:
+def _expect(value: object) -> tuple[str, ...] | Literal["ask"] | None:
     if value is None:
         return None
-    if value == ASK:
-        return ASK
+    if value == "ask":
+        return "ask"
     if isinstance(value, str):
         return (value,)
     return tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)

@@ -45,7 +45,8 @@ def test_import_one_page_reports_what_it_made(
     assert main(["import", str(milnacipran_page), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "milnacipran.md → milnacipran.yaml: 11 side effects, 6 FAQs" in out
-    assert (tmp_path / "milnacipran.yaml").read_bytes() == (KNOWLEDGE / "milnacipran.yaml").read_bytes()
+    made = (tmp_path / "milnacipran.yaml").read_bytes()
+    assert made == (KNOWLEDGE / "milnacipran.yaml").read_bytes()
 
 
 def test_import_missing_path_is_a_clear_error(
@@ -113,7 +114,8 @@ def test_ask_prints_answer_then_disclaimer(capsys: pytest.CaptureFixture[str]) -
     """`faqbot ask` shows the entry's words, then the drug's disclaimer."""
     assert main(["ask", "does milnacipran cause dry mouth", "--knowledge", str(KNOWLEDGE)]) == 0
     out = capsys.readouterr().out
-    assert out.index("Decreased saliva production.") < out.index("This information is for educational")
+    disclaimer = out.index("This information is for educational")
+    assert out.index("Decreased saliva production.") < disclaimer
 
 
 def test_ask_json_follows_the_contract(capsys: pytest.CaptureFixture[str]) -> None:
@@ -141,7 +143,8 @@ def test_ask_json_stdin_answers_each_line(
     lines = capsys.readouterr().out.splitlines()
     replies = [json.loads(line) for line in lines]
     assert [r["question"] for r in replies] == ["is it addictive", "hello", "how much is it"]
-    assert replies[1]["entry"] is None and replies[2]["entry"] is None
+    assert replies[1]["entry"] is None
+    assert replies[2]["entry"] is None
 
 
 def test_python_dash_m_runs() -> None:
