@@ -128,13 +128,23 @@ def build_index(medications: Iterable[Medication], lexicon: Lexicon) -> Index:
 
 def question_terms(text: str, lexicon: Lexicon, keep_originals: bool = False) -> list[str]:
     """Stemmed, lexicon-rewritten words of ``text``, without stopwords."""
-    words = lexicon.rewrite([stem(w) for w in normalize(text).split()], keep_originals)
-    return [w for w in words if w not in lexicon.stopwords]
+    stems = [stem(w) for w in normalize(text).split()]
+    terms = rewrite_terms(stems, lexicon)
+    if keep_originals:
+        terms += [w for w in stems if w not in lexicon.stopwords and w not in terms]
+    return terms
+
+
+def rewrite_terms(stems: list[str], lexicon: Lexicon) -> list[str]:
+    """Phrases to concepts, then again across the stopwords ("mouth is always dry")."""
+    stop = lexicon.stopwords
+    first = [w for w in lexicon.rewrite(stems) if w not in stop]
+    return [w for w in lexicon.rewrite(first) if w not in stop]
 
 
 def compile_drug(med: Medication, lexicon: Lexicon) -> CompiledDrug:
     own_name = {stem(w) for key, _ in name_variants(med) for w in key}
-    entries = [_compile_entry(e, lexicon, own_name) for e in med.entries()]
+    entries = [_compile_entry(_listing(e, med), lexicon, own_name) for e in med.entries()]
     df = Counter(t for ce in entries for t in ce.terms)
     n = len(entries) or 1
     weights = {t: math.log(1 + n / c) for t, c in df.items()}
@@ -146,6 +156,16 @@ def compile_drug(med: Medication, lexicon: Lexicon) -> CompiledDrug:
         vocabulary=frozenset(weights),
         speller=Speller.of(t for t in set(weights) | lexicon.vocabulary if t.isalnum()),
     )
+
+
+def _listing(entry: Entry, med: Medication) -> Entry:
+    """The side-effect list as matched: its intro and groups, not the effects that have
+    entries of their own, so "can it cause a rash" finds the rash, not the list."""
+    if entry.kind != "side_effects":
+        return entry
+    groups = dict.fromkeys(s.group for s in med.side_effects if s.group)
+    text = " ".join([med.side_effects_intro or "", *groups])
+    return Entry(entry.id, entry.kind, entry.title, text, entry.phrasings)
 
 
 def _compile_entry(entry: Entry, lexicon: Lexicon, own_name: set[str]) -> CompiledEntry:

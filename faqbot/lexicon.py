@@ -20,7 +20,7 @@ _LIST_FIELDS = ("stopwords", "minor", "drug_suffixes", "english")
 # Words a phrase may carry or leave out without changing what it says: "raise my blood
 # pressure" is "raise blood pressure". Dropped before phrases are looked up, on both sides.
 SKIPPED = frozenset({"a", "an", "the", "my", "your", "his", "her", "their", "our", "some"})
-_FIELDS = ("format", "concepts", "topics", *_LIST_FIELDS)
+_FIELDS = ("format", "concepts", "shorthand", "topics", *_LIST_FIELDS)
 
 Phrase = tuple[str, ...]
 
@@ -39,6 +39,7 @@ class Lexicon:
     minor: frozenset[str] = frozenset()
     drug_suffixes: tuple[str, ...] = ()
     english: frozenset[str] = frozenset()  # ordinary words, and their stems
+    shorthand: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "hw" → ("how",)
     longest: int = 1
 
     @cached_property
@@ -51,6 +52,15 @@ class Lexicon:
         """Every word the lexicon knows, for typo correction."""
         words = {w for p in self.phrases for w in p}
         return frozenset(words | self.stopwords | self.minor)
+
+    def expand(self, words: list[str]) -> list[str]:
+        """Normalised words with shorthand ("hw", "u", "4") written out."""
+        if not self.shorthand.keys() & set(words):
+            return words
+        out: list[str] = []
+        for w in words:
+            out.extend(self.shorthand.get(w, (w,)))
+        return out
 
     def is_word(self, word: str) -> bool:
         """Whether ``word`` (normalised) is an ordinary word, or one the lexicon knows."""
@@ -102,7 +112,11 @@ def build_lexicon(data: dict[str, object]) -> Lexicon:
 
     suffixes = tuple(normalize(str(s)) for s in data.get("drug_suffixes") or [])  # type: ignore[attr-defined]
     plain = [normalize(str(w)) for w in data.get("english") or []]  # type: ignore[attr-defined]
+    short = data.get("shorthand") or {}
+    assert isinstance(short, dict)
+    shorthand = {normalize(str(k)): tuple(normalize(str(v)).split()) for k, v in short.items()}
     return Lexicon(
+        shorthand={k: v for k, v in shorthand.items() if k and v},
         english=frozenset(plain) | frozenset(stem(w) for w in plain),
         phrases=phrases,
         stopwords=words("stopwords"),
@@ -133,6 +147,11 @@ def validate_lexicon(data: object, path: Path) -> list[Problem]:
                 problems.append(
                     Problem(path, 1, f"unknown topic {key!r}; expected: {', '.join(TOPIC_KINDS)}")
                 )
+    short = data.get("shorthand") or {}
+    if not isinstance(short, dict) or not all(
+        isinstance(k, str | int) and isinstance(v, str) for k, v in short.items()
+    ):
+        problems.append(Problem(path, 1, "'shorthand' must map each short form to its words"))
     for name in _LIST_FIELDS:
         value = data.get(name) or []
         if not isinstance(value, list):
