@@ -46,8 +46,15 @@ class Snapshot:
 def snapshot(paths: list[Path]) -> Snapshot:
     """Take a snapshot of ``paths``; call it before reading them, so later edits are noticed."""
     taken_ns = time.time_ns()
-    stats = [(p.name, os.stat(p)) for p in paths]
-    return Snapshot(tuple((name, st.st_size, st.st_mtime_ns) for name, st in stats), taken_ns)
+    return Snapshot(tuple(_stat(p) for p in paths), taken_ns)
+
+
+def _stat(path: Path) -> tuple[str, int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:  # gone or unreadable: never matches a cache, and reading it says why
+        return path.name, -1, -1
+    return path.name, st.st_size, st.st_mtime_ns
 
 
 def read(cache_dir: Path, folder: Path, snap: Snapshot) -> list[Medication] | None:

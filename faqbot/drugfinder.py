@@ -3,6 +3,7 @@ between look-alikes (hydroxyzine and hydralazine): when two are about equally cl
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -14,6 +15,10 @@ __all__ = ["DrugMention", "find_drugs"]
 
 NAME_CUTOFF = 80.0  # fuzz.ratio a misspelt name must reach
 LOOKALIKE_MARGIN = 5.0  # two names closer than this to the typed word are a tie: ask
+SUFFIX_CUTOFF = 85.0  # a name without the typed word's drug ending ("codone") needs this
+PREFIX_MIN = 4  # a shorter beginning of a name ("hyd") is not taken for it
+PREFIX_RESOLVES = 6  # the beginning of exactly one name, this long, names that drug
+MAX_SUGGESTIONS = 6
 
 
 @dataclass
@@ -51,24 +56,59 @@ def _could_be_name(word: str, index: Index) -> bool:
 def _correct_name(
     i: int, word: str, corrected: list[str], index: Index, mention: DrugMention
 ) -> None:
+    starts = _starting_with(word, index)
+    if len(starts) == 1 and len(word) >= PREFIX_RESOLVES:
+        corrected[i] = starts[0]  # "gabapen": the one name it begins
+        mention.fuzzy = True
+        return
+    if starts:
+        _ask_between(starts, i, index, mention)  # "hydr", "clon": which one?
+        return
     found = process.extract(
         word, index.name_word_list, scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF, limit=3
     )
+    suffixes = [s for s in index.lexicon.drug_suffixes if word.endswith(s)]
+    found = [f for f in found if f[1] >= SUFFIX_CUTOFF or _shares(f[0], suffixes)]
     if not found:
-        if word.endswith(index.lexicon.drug_suffixes) and len(word) >= 6:
-            mention.unknown_names.append(word)
+        if suffixes and len(word) >= 6:
+            mention.unknown_names.append(word)  # "hydrocodone" is not "hydrocortisone"
         return
     best, score, _ = found[0]
     rivals = [w for w, s, _ in found[1:] if score - s < LOOKALIKE_MARGIN]
     if rivals:
-        for w in (best, *rivals):
-            for key, owners in index.names.items():
-                if w in key:
-                    mention.ambiguous.extend(s for s in owners if s not in mention.ambiguous)
-        mention.positions.add(i)
+        _ask_between([best, *rivals], i, index, mention)
         return
     corrected[i] = best
     mention.fuzzy = True
+
+
+def _shares(name: str, suffixes: list[str]) -> bool:
+    """Whether ``name`` has one of the typed word's drug endings, or the word has none."""
+    return not suffixes or name.endswith(tuple(suffixes))
+
+
+def _starting_with(word: str, index: Index) -> list[str]:
+    """Name words that begin with ``word`` (a few, in order), found by bisection."""
+    if len(word) < PREFIX_MIN:
+        return []
+    names = index.name_word_list
+    start = bisect_left(names, word)
+    found: list[str] = []
+    for name in names[start : start + MAX_SUGGESTIONS + 1]:
+        if not name.startswith(word):
+            break
+        found.append(name)
+    return found
+
+
+def _ask_between(name_words: list[str], i: int, index: Index, mention: DrugMention) -> None:
+    """Mark word ``i`` as naming one of several drugs, so the user is asked which."""
+    owners = [index.name_owners.get(w, ()) for w in name_words]
+    for rank in range(max(map(len, owners), default=0)):  # each name's own drug first
+        for slugs in owners:
+            if rank < len(slugs) and slugs[rank] not in mention.ambiguous:
+                mention.ambiguous.append(slugs[rank])
+    mention.positions.add(i)
 
 
 def _exact_names(

@@ -40,6 +40,8 @@ prose) raises `ImportPageError`; so does a page without a title. Nothing else is
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import itertools
 import re
 from collections.abc import Iterable, Sequence
@@ -47,7 +49,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from faqbot.errors import ImportPageError
-from faqbot.models import Dropped, Faq, Medication, Section, SideEffect
+from faqbot.models import Dropped, Faq, Medication, Section, SideEffect, Source
 from faqbot.slug import slugify
 
 __all__ = ["import_page"]
@@ -58,8 +60,9 @@ BlockKind = Literal[
 ]
 
 _CONTENT_KINDS = ("generic", "usage", "side_effects", "how", "faqs")
-_OPENS_INGREDIENT = ("generic", "usage", "side_effects", "how")
+_OPENS_INGREDIENT = ("generic", "usage")
 _MAX_ALIASES = 8
+_MAX_DEPTH = 6  # deeper bullets become siblings (the pages nest two levels at most)
 
 _LABEL_KINDS: dict[str, BlockKind] = {
     "generic name": "generic",
@@ -125,7 +128,7 @@ _Q_PREFIX = re.compile(r"^(?:Q|Question)\s*\d*\s*[:.]\s*", re.I)
 _A_PREFIX = re.compile(r"^(?:\*\*)?\s*(?:A|Answer)\s*:\s*(?:\*\*)?\s*", re.I)
 _A_SPLIT = re.compile(r"\s*(?:\*\*)?\b(?:A|Answer)\s*:\s*(?:\*\*)?\s*")
 _PLAIN_QUESTION = re.compile(r"^(?P<q>[^?]{3,250}\?)(?:\s+(?P<a>.*))?$")
-_PLAIN_NAME = re.compile(r"^(?P<name>[^:.?!]{1,60}):\s+(?P<rest>\S.*)$")
+_PLAIN_NAME = re.compile(r"^(?P<name>[^:.?!]{1,60}?)(?::|\s[–—-])\s+(?P<rest>\S.*)$")
 _NOT_INGREDIENT = re.compile(
     r"\b(?:information|details|ingredients|components|individual|summary|overview)\b", re.I
 )
@@ -232,20 +235,24 @@ class _Parts:
 
 def import_page(text: str, page: str) -> Medication:
     """Parse one page; raise `ImportPageError` if it has no title or no recognised sections."""
-    lines = text.replace("\r\n", "\n").splitlines()
+    lines = text.splitlines()
     title, body_start = _front_matter(lines, page)
     parts = _Parts(title=title)
     body = _tokenize(lines, body_start)
-    body = _take_footer(body, lines, parts)
+    body = _take_footer(body, parts)
     body = _skip_title_lines(body, title, parts)
     body = _cut_truncated_tail(body, parts)
-    blocks = _blocks(body, _ingredient_names(title))
+    ingredients = _ingredient_names(title)
+    blocks, opened = _blocks(body, ingredients, per_ingredient=True)
+    if opened == 1:  # one "ingredient" is not a repeated block: read its sections as the page's
+        blocks, _ = _blocks(body, ingredients, per_ingredient=False)
     if not any(b.kind in _CONTENT_KINDS for b in blocks):
         raise ImportPageError(page, _refusal_reason(blocks))
     last = max((i for i, b in enumerate(blocks) if _has_content(b.lines)), default=-1)
     for i, block in enumerate(blocks):
         _assemble(block, parts, at_page_end=i == last)
-    return _medication(parts)
+    sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return _medication(parts, Source(page, sha256))
 
 
 # --- front matter, footer, title lines -----------------------------------------------------------
@@ -277,7 +284,7 @@ def _clean_title(title: str) -> str:
     return re.sub(r"(?:\s+\.|[\s-])+$", "", _plain(title)).strip()
 
 
-def _take_footer(body: list[_Line], lines: Sequence[str], parts: _Parts) -> list[_Line]:
+def _take_footer(body: list[_Line], parts: _Parts) -> list[_Line]:
     """The appended footer is the last line, ``**Note:** ...``: it becomes ``note``."""
     last = _last_content(body)
     if last is not None:
@@ -294,14 +301,12 @@ def _skip_title_lines(body: list[_Line], title: str, parts: _Parts) -> list[_Lin
     seen_label = False
     title_words = set(_words(title)) | {"generic", "combination"}
     for line in body:
-        if line.kind == "label" and line.heading and not seen_label:
-            if _label_kind(line.label) is None and not line.text:
-                extra = [w for w in _words(line.label) if w not in title_words]
-                if extra:
-                    parts.dropped.append(
-                        Dropped("title heading: its words differ from the page title", line.label)
-                    )
-                continue
+        is_title = line.kind == "label" and line.heading and not seen_label and not line.text
+        if is_title and _label_kind(line.label) is None:
+            if any(w not in title_words for w in _words(line.label)):
+                reason = "title heading: its words differ from the page title"
+                parts.dropped.append(Dropped(reason, line.label))
+            continue
         if line.kind == "label":
             seen_label = True
         out.append(line)
@@ -344,12 +349,18 @@ def _label_line(no: int, raw: str) -> _Line | None:
     if m:
         return _Line(no, "label", 0, m["label"].strip(), m["rest"].strip(), raw)
     m = _BOLD_LINE.match(raw)
-    if m and not m["label"].rstrip().endswith((".", "!")):
+    if m and _is_short_label(m["label"]):
         return _Line(no, "label", 0, m["label"].strip(), "", raw)
     m = _PLAIN_LABEL.match(raw)
     if m and _label_kind(m["label"]) in _CONTENT_KINDS:
         return _Line(no, "label", 0, m["label"].strip(), m["rest"].strip(), raw)
     return None
+
+
+def _is_short_label(label: str) -> bool:
+    """A whole bold line is a label if short and not a sentence or an aside in brackets."""
+    text = label.strip()
+    return len(text.split()) <= 12 and not text.startswith("(") and not text.endswith((".", "!"))
 
 
 def _last_content(body: Sequence[_Line]) -> int | None:
@@ -411,6 +422,7 @@ def _enclosing_kind(lines: Sequence[_Line]) -> BlockKind | None:
 class _Ingredient:
     """The open ingredient: its name, the kinds seen under it, and the first one's shape."""
 
+    enabled: bool = True
     name: str | None = None
     seen: set[str] = field(default_factory=set)
     shape: set[str] | None = None
@@ -433,15 +445,18 @@ class _Ingredient:
         return self.name
 
 
-def _blocks(body: Sequence[_Line], ingredients: Sequence[str]) -> list[_Block]:
-    """Split the body into labelled blocks; each line lands in exactly one block."""
+def _blocks(
+    body: Sequence[_Line], ingredients: Sequence[str], *, per_ingredient: bool
+) -> tuple[list[_Block], int]:
+    """Split the body into labelled blocks (each line lands in exactly one); also return how
+    many ingredient headers opened a block."""
     intro = _Block("intro", "", 0)
     blocks = [intro]
     outer = current = intro
-    ingredient = _Ingredient()
+    ingredient = _Ingredient(enabled=per_ingredient)
     previous: _Line | None = None
     for i, line in enumerate(body):
-        if current.indent is not None and not _continues_bullet_block(line, current, previous):
+        if current.indent is not None and not _continues(line, current.indent, previous):
             current = outer
         previous = line
         if line.kind == "label":
@@ -451,7 +466,11 @@ def _blocks(body: Sequence[_Line], ingredients: Sequence[str]) -> list[_Block]:
                 continue
             blocks.append(block)
             outer = current = block
-        elif line.kind == "bullet" and _bullet_opens_ingredient(line, body, i, current):
+        elif (
+            line.kind == "bullet"
+            and per_ingredient
+            and _bullet_opens_ingredient(line, body, i, current)
+        ):
             name = _ingredient_name(line.label)
             ingredient.open(name)
             current = _Block("ingredient", name, line.no, name, indent=line.indent)
@@ -469,13 +488,12 @@ def _blocks(body: Sequence[_Line], ingredients: Sequence[str]) -> list[_Block]:
             current = block
         else:
             current.lines.append(line)
-    return blocks
+    return blocks, ingredient.count
 
 
-def _continues_bullet_block(line: _Line, block: _Block, previous: _Line | None) -> bool:
+def _continues(line: _Line, indent: int, previous: _Line | None) -> bool:
     """Blank lines, deeper lines and lazy continuation lines stay in a bullet label's block."""
-    assert block.indent is not None
-    if line.kind == "blank" or line.indent > block.indent:
+    if line.kind == "blank" or line.indent > indent:
         return True
     return line.kind == "text" and previous is not None and previous.kind != "blank"
 
@@ -492,12 +510,16 @@ def _starts_bullet_block(line: _Line, current: _Block) -> bool:
 
 def _bullet_opens_ingredient(line: _Line, body: Sequence[_Line], i: int, current: _Block) -> bool:
     """``* **Aluminium Hydroxide:**`` with ``* **Generic Name:**`` (or Usage...) nested under it."""
-    if not line.label or _label_kind(line.label) is not None or _NOT_INGREDIENT.search(line.label):
+    if (
+        not line.label
+        or _label_kind(line.label) is not None
+        or not _is_ingredient_label(line.label)
+    ):
         return False
     if current.indent is None and current.kind in ("side_effects", "faqs"):
         return False
     lead = _LEAD_BOLD.match(line.text)
-    return not (lead and lead["rest"].strip(" :")) and _opens_ingredient(body, i)
+    return not (lead and lead["rest"].strip(" :")) and _opens_ingredient(body, i, paragraphs=0)
 
 
 def _label_block(
@@ -515,15 +537,14 @@ def _label_block(
         block.group = _faq_group_of(line.label) if kind == "faqs" else None
     elif (
         not line.text
-        and not _NOT_INGREDIENT.search(_norm(line.label))
-        and _opens_ingredient(body, i)
+        and ingredient.enabled
+        and _is_ingredient_label(line.label)
+        and _opens_ingredient(body, i, paragraphs=1)
     ):
         name = _ingredient_name(line.label)
         ingredient.open(name)
         block = _Block("ingredient", name, line.no, name)
-    elif current.kind in ("side_effects", "faqs"):
-        return None
-    elif current.kind in ("usage", "how") and _names_ingredient(line.label, ingredients):
+    elif _is_sub_label(line, current, ingredients):
         return None
     else:
         block = _Block("other", _clean_label(line.label), line.no, ingredient.enter("other"))
@@ -532,9 +553,26 @@ def _label_block(
     return block
 
 
-def _opens_ingredient(body: Sequence[_Line], i: int) -> bool:
-    """A bold line followed (past at most one paragraph) by a Generic Name/Usage/... label."""
-    paragraphs = 0
+def _is_sub_label(line: _Line, current: _Block, ingredients: Sequence[str]) -> bool:
+    """Bold lines inside Side Effects and FAQs (groups), or naming an ingredient in Usage."""
+    if current.kind in ("side_effects", "faqs"):
+        return True
+    return current.kind in ("usage", "how") and _names_ingredient(line.label, ingredients)
+
+
+def _is_ingredient_label(label: str) -> bool:
+    """``"Paracetamol (Acetaminophen):"``, not ``"Individual Ingredient Information:"``."""
+    norm = _norm(label)
+    return (
+        0 < len(norm.split()) <= 8
+        and not label.lstrip("* ").startswith("(")
+        and not (_NOT_INGREDIENT.search(norm))
+    )
+
+
+def _opens_ingredient(body: Sequence[_Line], i: int, *, paragraphs: int) -> bool:
+    """A bold line followed (past at most ``paragraphs`` paragraphs) by Generic Name or Usage."""
+    seen = 0
     in_paragraph = False
     for line in body[i + 1 :]:
         if line.kind == "blank":
@@ -545,9 +583,9 @@ def _opens_ingredient(body: Sequence[_Line], i: int) -> bool:
         if line.kind != "text":
             return False
         if not in_paragraph:
-            paragraphs += 1
+            seen += 1
             in_paragraph = True
-            if paragraphs > 1:
+            if seen > paragraphs:
                 return False
     return False
 
@@ -555,6 +593,7 @@ def _opens_ingredient(body: Sequence[_Line], i: int) -> bool:
 # --- labels --------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def _norm(label: str) -> str:
     """``"**FAQs (Separate for each drug):**"`` → ``"faqs"``."""
     text = _PAREN.sub(" ", _plain(label))
@@ -562,6 +601,7 @@ def _norm(label: str) -> str:
     return _SPACES.sub(" ", text).strip(" :").casefold()
 
 
+@functools.lru_cache(maxsize=4096)
 def _label_kind(label: str) -> BlockKind | None:
     norm = _norm(label)
     kind = _LABEL_KINDS.get(norm)
@@ -610,9 +650,15 @@ def _names_ingredient(label: str, ingredients: Sequence[str]) -> bool:
 
 def _plain(text: str) -> str:
     """Strip markup (bold, italics, tags) and collapse spaces; keep every word."""
-    text = _TAGS.sub("", text).replace("**", "")
-    text = _ITALIC.sub(r"\1", text)
-    return _SPACES.sub(" ", text).strip()
+    if "<" in text:
+        text = _TAGS.sub("", text)
+    if "*" in text:
+        text = text.replace("**", "")
+        if "*" in text:
+            text = _ITALIC.sub(r"\1", text)
+    if "  " in text or "\t" in text or "\u00a0" in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip()
 
 
 def _words(text: str) -> list[str]:
@@ -686,6 +732,8 @@ def _assemble(block: _Block, parts: _Parts, *, at_page_end: bool) -> None:
         _faqs(block, parts, at_page_end=at_page_end)
         return
     text = _render(block.lines)
+    if block.kind == "other" and not text:
+        parts.dropped.append(Dropped("empty: a label with no text under it", block.title))
     if block.kind == "side_effects" or not text:
         return
     if block.kind == "intro":
@@ -753,7 +801,7 @@ def _units(lines: Sequence[_Line]) -> list[_Unit]:
                 units.append(last)
                 stack = []
             node = _Node(line)
-            while stack and stack[-1][0] >= line.indent:
+            while stack and (stack[-1][0] >= line.indent or len(stack) >= _MAX_DEPTH):
                 stack.pop()
             (stack[-1][1].children if stack else last.nodes).append(node)
             stack.append((line.indent, node))
@@ -893,12 +941,15 @@ def _faqs(block: _Block, parts: _Parts, *, at_page_end: bool) -> None:
     found: list[_Question] = []
     current: _Question | None = None
     prose: list[tuple[int, str]] = []  # (questions found before it, text)
+    unused_label: str | None = None  # a group label no question has used yet
     after_blank = False
     for line in block.lines:
         if line.kind == "blank":
             after_blank = True
             continue
         answer = _answer_of(line)
+        if line.kind == "bullet" and current is None and _is_bare_label(line):
+            line = _Line(line.no, "label", 0, line.label, "", line.text)  # a group bullet
         if line.kind == "label":
             question = _question_of_label(line.label)
             if question is not None:
@@ -909,9 +960,14 @@ def _faqs(block: _Block, parts: _Parts, *, at_page_end: bool) -> None:
                 prose.append((len(found), _plain(line.raw)))
                 current = None
             else:
+                if unused_label:
+                    prose.append((len(found), unused_label))
+                unused_label = _plain(line.raw)
                 sub = _faq_group_of(line.label) or _plain(line.label).strip(" :")
                 group = f"{block.ingredient}: {sub}" if block.ingredient else sub
                 current = None
+                continue
+            unused_label = None
         elif current is not None and answer is not None:
             current.add(answer)
         elif line.kind == "bullet" and current is not None and line.indent > current.indent:
@@ -920,12 +976,15 @@ def _faqs(block: _Block, parts: _Parts, *, at_page_end: bool) -> None:
             current = _Question(qa[0], group, line.indent)
             found.append(current)
             current.add(qa[1])
+            unused_label = None
         elif current is not None and (not current.answer or not after_blank or line.indent > 0):
             current.add(_plain(line.raw if line.kind == "text" else "- " + line.text))
         else:
             prose.append((len(found), _plain(line.raw if line.kind != "bullet" else line.text)))
             current = None
         after_blank = False
+    if unused_label:
+        prose.append((len(found), unused_label))
     last_is_open = bool(found) and current is found[-1]
     for count, text in _keep_faqs(found, parts, at_page_end=at_page_end and last_is_open):
         prose.append((count, text))
@@ -939,6 +998,13 @@ def _faqs(block: _Block, parts: _Parts, *, at_page_end: bool) -> None:
             kept.append(text)
     if kept:
         parts.sections.append(Section(_titled("FAQs", base), "\n\n".join(kept)))
+
+
+def _is_bare_label(line: _Line) -> bool:
+    """``* **Mefenamic Acid:**`` alone on its line: a label, not a question."""
+    lead = _LEAD_BOLD.match(line.text)
+    bare = lead is not None and not lead["rest"].strip()
+    return bare and _question_of_label(line.label) is None
 
 
 def _keep_faqs(
@@ -992,12 +1058,14 @@ def _question_of_bullet(text: str) -> tuple[str, str] | None:
     if m:
         bold = _plain(m["bold"])
         rest = m["rest"]
-        if _Q_PREFIX.fullmatch(bold + " ") or bold.casefold() in ("q", "question"):
+        if bold.rstrip(" :.").casefold() in ("q", "question"):
             pieces = _A_SPLIT.split(rest, maxsplit=1)
             question = _plain(pieces[0])
             return (question, _plain(pieces[1]) if len(pieces) > 1 else "") if question else None
         question = _Q_PREFIX.sub("", bold).strip()
-        return (question, _strip_answer(rest)) if question else None
+        if not question or not (_Q_PREFIX.match(bold) or "?" in question):
+            return None
+        return question, _strip_answer(rest)
     plain = _plain(text)
     q = _Q_PREFIX.match(plain)
     if q:
@@ -1012,7 +1080,7 @@ def _question_of_bullet(text: str) -> tuple[str, str] | None:
 # --- the result ----------------------------------------------------------------------------------
 
 
-def _medication(parts: _Parts) -> Medication:
+def _medication(parts: _Parts, source: Source) -> Medication:
     dropped = list(parts.dropped)
     side_effects = _unique_side_effects(parts.side_effects, dropped)
     faqs = _unique_faqs(parts.faqs, dropped)
@@ -1032,6 +1100,7 @@ def _medication(parts: _Parts) -> Medication:
         sections=tuple(_unique_sections(sections)),
         disclaimer="\n\n".join(parts.disclaimer) or None,
         note=parts.note,
+        source=source,
         dropped=tuple(dropped),
     )
 
@@ -1108,12 +1177,20 @@ def _unique_sections(sections: Sequence[Section]) -> list[Section]:
     return out
 
 
-def _disambiguate(name: str, group: str | None, taken: Iterable[str] | dict[str, object]) -> str:
-    """``name (group)`` if that is free, else ``name (2)``, ``name (3)``..."""
+def _disambiguate(name: str, group: str | None, taken: Iterable[str]) -> str:
+    """``name (group)`` if its slug is free, else ``name (2)``, ``name (3)``...
+
+    Slugs are cut at 60 characters, so a long name that a suffix cannot tell apart gets the
+    counter in front instead (``(2) name``), which always does.
+    """
     used = set(taken)
-    candidates = [f"{name} ({group})"] if group else []
-    candidates += [f"{name} ({n})" for n in range(2, len(used) + 3)]
-    return next(c for c in candidates if slugify(c) not in used)
+    if group and slugify(f"{name} ({group})") not in used:
+        return f"{name} ({group})"
+    for n in itertools.count(2):
+        for candidate in (f"{name} ({n})", f"({n}) {name}"):
+            if slugify(candidate) not in used:
+                return candidate
+    raise AssertionError("unreachable: itertools.count() never ends")  # pragma: no cover
 
 
 def _item_text(item: SideEffect) -> str:

@@ -26,10 +26,10 @@ TITLE_WEIGHT = 1.0
 TOPIC_WEIGHT = 1.0
 SIDE_EFFECT_TOPIC_WEIGHT = 0.6
 GROUP_WEIGHT = 0.5
-TEXT_WEIGHT = 0.45
+TEXT_WEIGHT = 0.6
 # A word a lexicon phrase stood in for ("dose" in "miss a dose") counts this share of it:
 # asking about "dose" is not asking about missing one.
-ORIGINAL_SHARE = 0.5
+ORIGINAL_SHARE = 0.25
 
 _NAME_SPLIT = re.compile(r"\s*(?:\+|/|,|&|\band\b|\bwith\b)\s*")
 
@@ -52,7 +52,8 @@ class CompiledDrug:
     weights: dict[str, float]
     unknown_weight: float
     vocabulary: frozenset[str]
-    speller: Speller  # corrects misspellings to the drug's or the lexicon's words
+    speller: Speller  # corrects misspellings to the drug's own words
+    titled: frozenset[str] = frozenset()  # terms some entry's title or topic is about
 
 
 @dataclass
@@ -80,9 +81,25 @@ class Index:
         return sorted(self.name_words)
 
     @cached_property
+    def name_owners(self) -> dict[str, tuple[str, ...]]:
+        """Each word of a drug name → the drugs whose names hold it, fewest words first."""
+        owners: dict[str, dict[str, int]] = {}
+        for key, slugs in self.names.items():
+            for w in key:
+                for slug in slugs:
+                    seen = owners.setdefault(w, {})
+                    seen[slug] = min(seen.get(slug, len(key)), len(key))
+        return {w: tuple(sorted(s, key=lambda x: (s[x], x))) for w, s in owners.items()}
+
+    @cached_property
     def known_words(self) -> frozenset[str]:
         """Words that are not drug names: the knowledge's own words and the lexicon's."""
         return self.words | self.lexicon.vocabulary | self.lexicon.english
+
+    @cached_property
+    def lexicon_speller(self) -> Speller:
+        """Corrects to the words of the lexicon's phrases (shared by every drug)."""
+        return Speller.of(w for w in self.lexicon.vocabulary if w.isalnum())
 
     @cached_property
     def speller(self) -> Speller:
@@ -144,7 +161,7 @@ def rewrite_terms(stems: list[str], lexicon: Lexicon) -> list[str]:
 
 def compile_drug(med: Medication, lexicon: Lexicon) -> CompiledDrug:
     own_name = {stem(w) for key, _ in name_variants(med) for w in key}
-    entries = [_compile_entry(_listing(e, med), lexicon, own_name) for e in med.entries()]
+    entries = [_compile_entry(e, _matched_text(e, med), lexicon, own_name) for e in med.entries()]
     df = Counter(t for ce in entries for t in ce.terms)
     n = len(entries) or 1
     weights = {t: math.log(1 + n / c) for t, c in df.items()}
@@ -154,21 +171,21 @@ def compile_drug(med: Medication, lexicon: Lexicon) -> CompiledDrug:
         weights=weights,
         unknown_weight=math.log(1 + n),
         vocabulary=frozenset(weights),
-        speller=Speller.of(t for t in set(weights) | lexicon.vocabulary if t.isalnum()),
+        speller=Speller.of(t for t in weights if t.isalnum()),
+        titled=frozenset(t for ce in entries for t in ce.title_terms),
     )
 
 
-def _listing(entry: Entry, med: Medication) -> Entry:
-    """The side-effect list as matched: its intro and groups, not the effects that have
-    entries of their own, so "can it cause a rash" finds the rash, not the list."""
+def _matched_text(entry: Entry, med: Medication) -> str:
+    """The text an entry is matched on. The side-effect list's is its intro and groups, not
+    the effects that have entries of their own: "can it cause a rash" finds the rash."""
     if entry.kind != "side_effects":
-        return entry
+        return entry.text
     groups = dict.fromkeys(s.group for s in med.side_effects if s.group)
-    text = " ".join([med.side_effects_intro or "", *groups])
-    return Entry(entry.id, entry.kind, entry.title, text, entry.phrasings)
+    return " ".join([med.side_effects_intro or "", *groups])
 
 
-def _compile_entry(entry: Entry, lexicon: Lexicon, own_name: set[str]) -> CompiledEntry:
+def _compile_entry(entry: Entry, text: str, lexicon: Lexicon, own_name: set[str]) -> CompiledEntry:
     terms: dict[str, float] = {}
 
     def put(found: Iterable[str], weight: float) -> None:
@@ -191,5 +208,5 @@ def _compile_entry(entry: Entry, lexicon: Lexicon, own_name: set[str]) -> Compil
         title.add(topic_token(entry.kind))
     elif entry.kind == "side_effect":
         terms.setdefault(topic_token("side_effects"), SIDE_EFFECT_TOPIC_WEIGHT)
-    add(entry.text, TEXT_WEIGHT)
+    add(text, TEXT_WEIGHT)
     return CompiledEntry(entry, terms, frozenset(title))

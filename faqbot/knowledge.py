@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from yaml.constructor import ConstructorError
@@ -164,6 +164,7 @@ def _faq_data(faq: Faq) -> dict[str, object]:
 # ---------------------------------------------------------------------------------- reading
 
 Loc = tuple[object, ...]  # where a value sits in the document: ("faqs", 2, "answer")
+_T = TypeVar("_T")
 
 
 _STR, _SEQ, _MAP, _MERGE = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map", "merge"))
@@ -273,17 +274,18 @@ def _yaml_error(err: yaml.YAMLError, text: str) -> tuple[int, str]:
         char = chr(err.character) if isinstance(err.character, int) else err.character
         line = text.count("\n", 0, err.position) + 1
         return line, f"YAML syntax error: character {char!r} is not allowed; remove it"
-    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-    if not isinstance(err, yaml.MarkedYAMLError) or mark is None:
+    if not isinstance(err, yaml.MarkedYAMLError):
         return 1, f"YAML syntax error: {err}"
-    line = mark.line + 1
+    mark = err.problem_mark or err.context_mark
+    line = mark.line + 1 if mark else 1
     message = f"YAML syntax error: {err.problem or err.context}"
     if err.problem and err.context:
         started = err.context_mark.line + 1 if err.context_mark else line
         message += f" ({err.context}" + (f" started at line {started})" if started != line else ")")
+    lines = text.split("\n")
     if "mapping values are not allowed" in message:
         message += "; text that holds ': ' must be in quotes or in a |- block"
-    elif "\t" in (text.split("\n")[mark.line :] or [""])[0]:
+    elif line <= len(lines) and "\t" in lines[line - 1]:
         message += "; indent with spaces, not tabs"
     return line, message
 
@@ -344,25 +346,30 @@ class _Reader:
     def __init__(self) -> None:
         self.issues: list[_Issue] = []
 
-    def note(
-        self, loc: Loc, message: str, *, at_key: bool = False, first: Loc | None = None
-    ) -> None:
+    def note(self, loc: Loc, message: str, at_key: bool = False, first: Loc | None = None) -> None:
         self.issues.append(_Issue(loc, message, at_key, first))
+
+    # Checks of single values.
 
     def fields(self, value: object, loc: Loc, allowed: tuple[str, ...]) -> dict[Any, Any] | None:
         """``value`` as a mapping of known fields; None (noted) when it is not a mapping."""
-        expected = ", ".join(allowed)
         if not isinstance(value, dict):
-            self.note(
-                loc, f"{_name(loc)} must be a mapping of fields ({expected}), not {_kind(value)}"
-            )
+            expected = ", ".join(allowed)
+            message = f"{_name(loc)} must be a mapping of fields ({expected}), not {_kind(value)}"
+            self.note(loc, message)
             return None
-        for key in value:
-            if key not in allowed:
-                where = f"in {_name(loc)}" if loc else "at the top level"
-                message = f"unknown field {key!r} {where}; expected one of: {expected}"
-                self.note((*loc, key), message, at_key=True)
+        for key in [k for k in value if k not in allowed]:
+            where = f"in {_name(loc)}" if loc else "at the top level"
+            message = f"unknown field {key!r} {where}; expected one of: {', '.join(allowed)}"
+            self.note((*loc, key), message, at_key=True)
         return value
+
+    def part(
+        self, top: dict[Any, Any], key: str, allowed: tuple[str, ...]
+    ) -> dict[Any, Any] | None:
+        """The mapping in the optional top-level field ``key``; None when absent or not one."""
+        value = top.get(key)
+        return None if value is None else self.fields(value, (key,), allowed)
 
     def text(self, m: dict[Any, Any], loc: Loc, key: str, *, required: bool = True) -> str | None:
         """The text in field ``key``, or None (noted when required or not text)."""
@@ -398,54 +405,63 @@ class _Reader:
         found = (self.check_text(item, where) for where, item in self.items(m, loc, key))
         return tuple(t for t in found if t is not None)
 
-    def unique(self, entries: list[tuple[Loc, object]], key: str, what: str) -> None:
+    def entries(
+        self,
+        m: dict[Any, Any],
+        loc: Loc,
+        key: str,
+        build: Callable[[object, Loc], _T | None],
+        unique: tuple[str, str] | None = None,
+    ) -> tuple[_T, ...]:
+        """The entries listed in field ``key``; ``unique`` is (field, kind) of their names."""
+        items = self.items(m, loc, key)
+        if unique:
+            self.unique(items, *unique)
+        built = (build(item, where) for where, item in items)
+        return tuple(e for e in built if e is not None)
+
+    def unique(self, items: list[tuple[Loc, object]], key: str, kind: str) -> None:
         """Note entries whose ``key`` gives the same id (slug) as an earlier entry's."""
         first: dict[str, tuple[Loc, str]] = {}
-        for entry_loc, entry in entries:
-            name = entry.get(key) if isinstance(entry, dict) else None
+        for item_loc, item in items:
+            name = item.get(key) if isinstance(item, dict) else None
             if not isinstance(name, str) or not name.strip():
                 continue  # noted as it is read
-            loc = (*entry_loc, key)
+            loc = (*item_loc, key)
             first_loc, first_name = first.setdefault(slugify(name), (loc, name))
             if first_loc is not loc:
                 same = "" if name == first_name else f", same id as {first_name!r}"
-                self.note(loc, f"duplicate {what} {name!r}{same}", first=first_loc)
+                self.note(loc, f"duplicate {kind} {name!r}{same}", first=first_loc)
+
+    # The parts of a knowledge file, each None when it has a problem.
 
     def medication(self, data: object) -> Medication | None:
         if data is None:
             self.note((), "the file is empty; a knowledge file starts with 'format: 1'")
             return None
+        if isinstance(data, dict) and not self.format_ok(data):
+            return None  # the rest would be read with the wrong rules
         m = self.fields(data, (), _TOP)
-        if m is None or not self.format_ok(m):
+        if m is None:
             return None
         title = self.text(m, (), "title")
-        usage, how = m.get("usage"), m.get("how_it_works")
-        intro, effects, effect_phrasings = self.side_effects(m.get("side_effects"))
-        faq_items, section_items = self.items(m, (), "faqs"), self.items(m, (), "sections")
-        self.unique(faq_items, "question", "FAQ")
-        self.unique(section_items, "title", "section")
-        faqs = [self.faq(item, loc) for loc, item in faq_items]
-        sections = [self.section(item, loc) for loc, item in section_items]
-        source = m.get("source")
-        dropped = [self.dropped(item, loc) for loc, item in self.items(m, (), "dropped")]
+        effects_intro, effects, effects_phrasings = self.side_effects(m)
         med = Medication(
             title=title or "",
             generic_name=self.text(m, (), "generic_name", required=False),
             aliases=self.texts(m, (), "aliases"),
             intro=self.text(m, (), "intro", required=False),
-            usage=None if usage is None else self.prose(usage, ("usage",), "Usage"),
-            how_it_works=None
-            if how is None
-            else self.prose(how, ("how_it_works",), "How it works"),
-            side_effects_intro=intro,
+            usage=self.prose(m, "usage", "Usage"),
+            how_it_works=self.prose(m, "how_it_works", "How it works"),
+            side_effects_intro=effects_intro,
             side_effects=effects,
-            side_effects_phrasings=effect_phrasings,
-            faqs=tuple(f for f in faqs if f),
-            sections=tuple(s for s in sections if s),
+            side_effects_phrasings=effects_phrasings,
+            faqs=self.entries(m, (), "faqs", self.faq, ("question", "FAQ")),
+            sections=self.entries(m, (), "sections", self.section, ("title", "section")),
             disclaimer=self.text(m, (), "disclaimer", required=False),
             note=self.text(m, (), "note", required=False),
-            source=None if source is None else self.source(source),
-            dropped=tuple(d for d in dropped if d),
+            source=self.source(m),
+            dropped=self.entries(m, (), "dropped", self.dropped),
         )
         return None if self.issues else med
 
@@ -460,25 +476,24 @@ class _Reader:
         self.note(("format",), message)
         return False
 
-    def prose(self, value: object, loc: Loc, title: str) -> Section | None:
-        m = self.fields(value, loc, _PROSE)
+    def prose(self, top: dict[Any, Any], key: str, title: str) -> Section | None:
+        loc: Loc = (key,)
+        m = self.part(top, key, _PROSE)
         if m is None:
             return None
         text, phrasings = self.text(m, loc, "text"), self.texts(m, loc, "phrasings")
         return None if text is None else Section(title, text, phrasings)
 
     def side_effects(
-        self, value: object
+        self, top: dict[Any, Any]
     ) -> tuple[str | None, tuple[SideEffect, ...], tuple[str, ...]]:
         loc: Loc = ("side_effects",)
-        m = None if value is None else self.fields(value, loc, _SIDE_EFFECTS)
+        m = self.part(top, "side_effects", _SIDE_EFFECTS)
         if m is None:
             return None, (), ()
-        items = self.items(m, loc, "items")
-        self.unique(items, "name", "side effect")
-        effects = (self.side_effect(item, where) for where, item in items)
         intro = self.text(m, loc, "intro", required=False)
-        return intro, tuple(e for e in effects if e), self.texts(m, loc, "phrasings")
+        effects = self.entries(m, loc, "items", self.side_effect, ("name", "side effect"))
+        return intro, effects, self.texts(m, loc, "phrasings")
 
     def side_effect(self, value: object, loc: Loc) -> SideEffect | None:
         m = self.fields(value, loc, _SIDE_EFFECT)
@@ -501,10 +516,8 @@ class _Reader:
         if m is None:
             return None
         question, answer = self.text(m, loc, "question"), self.text(m, loc, "answer")
-        group, phrasings = (
-            self.text(m, loc, "group", required=False),
-            self.texts(m, loc, "phrasings"),
-        )
+        group = self.text(m, loc, "group", required=False)
+        phrasings = self.texts(m, loc, "phrasings")
         if question is None or answer is None:
             return None
         return Faq(question, answer, group, phrasings)
@@ -517,9 +530,9 @@ class _Reader:
         phrasings = self.texts(m, loc, "phrasings")
         return None if title is None or text is None else Section(title, text, phrasings)
 
-    def source(self, value: object) -> Source | None:
+    def source(self, top: dict[Any, Any]) -> Source | None:
         loc: Loc = ("source",)
-        m = self.fields(value, loc, _SOURCE)
+        m = self.part(top, "source", _SOURCE)
         if m is None:
             return None
         page, sha256 = self.text(m, loc, "page"), self.text(m, loc, "sha256")

@@ -18,8 +18,35 @@ LEXICON_FILE = "lexicon.yaml"
 TOPIC_KINDS = ("usage", "how_it_works", "side_effects", "note")
 _LIST_FIELDS = ("stopwords", "minor", "drug_suffixes", "english")
 # Words a phrase may carry or leave out without changing what it says: "raise my blood
-# pressure" is "raise blood pressure". Dropped before phrases are looked up, on both sides.
-SKIPPED = frozenset({"a", "an", "the", "my", "your", "his", "her", "their", "our", "some"})
+# pressure" is "raise blood pressure", "how does it actually stop" is "how does it stop".
+# Dropped before phrases are looked up, on both sides.
+SKIPPED = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "my",
+        "your",
+        "his",
+        "her",
+        "their",
+        "our",
+        "some",
+        "actually",
+        "really",
+        "just",
+        "even",
+        "ever",
+        "always",
+        "basically",
+        "literally",
+        "honestly",
+        "seriously",
+        "kinda",
+        "sorta",
+        "totally",
+    ]
+)
 _FIELDS = ("format", "concepts", "shorthand", "topics", *_LIST_FIELDS)
 
 Phrase = tuple[str, ...]
@@ -67,13 +94,27 @@ class Lexicon:
         s = stem(word)
         return word in self.english or s in self.english or s in self.vocabulary
 
+    @cached_property
+    def _longest_from(self) -> dict[str, int]:
+        """For each word that starts a phrase, the length of the longest such phrase."""
+        longest: dict[str, int] = {}
+        for phrase in self.phrases:
+            longest[phrase[0]] = max(longest.get(phrase[0], 0), len(phrase))
+        return longest
+
     def rewrite(self, words: list[str], keep_originals: bool = False) -> list[str]:
         """Replace the longest known phrases by their concept tokens, left to right."""
         words = [w for w in words if w not in SKIPPED]
+        longest_from = self._longest_from
         out: list[str] = []
         i = 0
         while i < len(words):
-            for n in range(min(self.longest, len(words) - i), 0, -1):
+            longest = longest_from.get(words[i], 0)
+            if not longest:
+                out.append(words[i])
+                i += 1
+                continue
+            for n in range(min(longest, len(words) - i), 0, -1):
                 concept = self.phrases.get(tuple(words[i : i + n]))
                 if concept is not None:
                     if keep_originals:
@@ -156,6 +197,14 @@ def validate_lexicon(data: object, path: Path) -> list[Problem]:
         value = data.get(name) or []
         if not isinstance(value, list):
             problems.append(Problem(path, 1, f"{name!r} must be a list of words"))
+            continue
+        for item in value:
+            if isinstance(item, bool):  # YAML reads a bare on/off/yes/no as true/false
+                problems.append(
+                    Problem(path, 1, f'{name}: {item!r} is not a word; quote it, e.g. "on"')
+                )
+            elif not isinstance(item, str | int):
+                problems.append(Problem(path, 1, f"{name}: {item!r} is not a word"))
     return problems
 
 

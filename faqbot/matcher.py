@@ -1,27 +1,31 @@
 """The matcher: a question → the one entry that answers it, or an honest "I don't know".
 
 Each word of the question counts by how rare it is among the drug's entries; a word that no
-entry covers (dose, pregnant, price) counts fully *against* every entry. The confidence is the
-share of the question an entry explains, nudged by how much of the entry's title was asked.
+entry covers (dose, pregnant, price) counts fully *against* every entry. Entries are ranked by
+the share of the question they explain, nudged by how much of their title was asked; the
+confidence is that share, lowered when another entry that would answer differently comes close.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from faqbot.drugfinder import DrugMention, find_drugs
 from faqbot.index import CompiledDrug, CompiledEntry, Index
 from faqbot.lexicon import topic_token
 from faqbot.models import Entry
 from faqbot.normalize import normalize, stem
+from faqbot.spelling import correct_with
 
 __all__ = ["THRESHOLD", "Match", "Matcher"]
 
 Status = Literal["answered", "abstained", "clarify"]
 
-THRESHOLD = 0.5  # below this confidence the matcher abstains
-TITLE_SHARE = 0.3  # how much of the confidence rides on the entry's title being asked
+THRESHOLD = 0.4  # below this confidence the matcher abstains
+TITLE_SHARE = 0.3  # how much of an entry's rank rides on its title being asked
+MARGIN_SHARE = 0.5  # how much of the confidence a close runner-up takes away
 MAX_WORDS = 200  # a question longer than this is cut: nobody asks one thing in more
 MIN_NAME = 4  # shorter unknown words are not taken for drug names
 MINOR_WEIGHT = 0.3  # "today", "really": asked in passing, not the point of the question
@@ -31,9 +35,37 @@ STRANGER_WEIGHT = 0.6  # a word neither the drug nor the lexicon knows, of the u
 # Words that point back at the drug in focus; without one, and without its name, an unknown
 # word of some length is most likely the name of a drug we don't have ("is xanax addictive").
 REFERENCES = frozenset(
-    "it its this that these them they med meds medicine medication drug pill pills tablet "
-    "tablets capsule capsules one".split()
+    [
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "them",
+        "they",
+        "med",
+        "meds",
+        "medicine",
+        "medication",
+        "drug",
+        "pill",
+        "pills",
+        "tablet",
+        "tablets",
+        "capsule",
+        "capsules",
+        "one",
+    ]
 )
+
+
+class Scored(NamedTuple):
+    """An entry's rank (coverage nudged by how much of its title was asked) and coverage
+    (the share of the question's weight it explains)."""
+
+    rank: float
+    coverage: float
+    entry: CompiledEntry
 
 
 @dataclass(frozen=True)
@@ -57,18 +89,20 @@ class Matcher:
 
     def match(self, question: str, context: str | None = None) -> Match:
         """The best entry for ``question``; ``context`` is the drug talked about so far."""
-        words = normalize(question).split()[:MAX_WORDS]
+        words = self.index.lexicon.expand(normalize(question).split()[:MAX_WORDS])
         mention = find_drugs(words, self.index)
         if mention.ambiguous:
             titles = tuple(self.index.medications[s].title for s in mention.ambiguous[:6])
             return Match("clarify", suggestions=titles, reason="ambiguous_drug")
-        if mention.unknown_names and not mention.drugs:
-            return Match("abstained", reason="unknown_drug")
         drug = self._focus(mention, context)
         if drug is None:
-            if any(self._looks_like_drug(words, i) for i in self._unknown(words, mention)):
+            unknown = self._unknown(words, mention)
+            if mention.unknown_names or any(self._looks_like_drug(words, i) for i in unknown):
                 return Match("abstained", reason="unknown_drug")
             return Match("clarify", reason="no_drug")
+        if len(mention.drugs) > 1:  # "clonidine and metformin": whichever page answers
+            found = [self._match_in(slug, words, mention) for slug in mention.drugs]
+            return max(found, key=lambda m: (m.status == "answered", m.confidence))
         return self._match_in(drug, words, mention)
 
     def _focus(self, mention: DrugMention, context: str | None) -> str | None:
@@ -103,11 +137,17 @@ class Matcher:
 
     def _match_in(self, slug: str, words: list[str], mention: DrugMention) -> Match:
         drug = self.index.drug(slug)
+        # Unknown words that read as names of other drugs. Beside "with", a word we can't
+        # place is far likelier a drug ("with advil") than a typo ("advice").
         strangers = {
             i
             for i in self._unknown(words, mention)
-            if self._strange_to(stem(words[i]), drug) and self._looks_like_drug(words, i)
-        }
+            if stem(words[i]) not in drug.vocabulary
+            and (
+                _beside_with(words, i)
+                or (self._strange_to(stem(words[i]), drug) and self._looks_like_drug(words, i))
+            )
+        } | {i for i, w in enumerate(words) if w in mention.unknown_names}
         if strangers and not mention.drugs and not REFERENCES.intersection(words):
             return Match("abstained", reason="unknown_drug")
         companions = {i for i in strangers if _beside_with(words, i)}
@@ -119,20 +159,27 @@ class Matcher:
         terms = self.terms(kept, drug)
         if len(mention.drugs) > 1 or companions:
             terms.append(OTHER_MEDICATION)
-        if not any(self._weight(t, drug) > MINOR_WEIGHT for t in terms):
-            if mention.drugs and not terms:
+        if not terms:
+            if mention.drugs and not _QUESTION_WORDS.intersection(words):
                 return self._overview(slug, drug)
-            if not terms:
-                return self._abstain(slug, drug, [])
-        ranked = self.rank(terms, drug)
-        best_score, best = ranked[0] if ranked else (0.0, None)
-        if best is None or best_score < self.threshold:
-            return self._abstain(slug, drug, ranked)
-        return Match("answered", slug, best.entry, round(min(best_score, 1.0), 3))
+            return self._abstain(slug, drug, [])
+        ranked = self._scored(terms, drug)
+        if not ranked:
+            return self._abstain(slug, drug, [])
+        best = ranked[0]
+        doubt = _runner_up(ranked) / best.rank if best.rank else 1.0
+        confidence = best.coverage * (1 - MARGIN_SHARE * doubt)
+        if confidence < self.threshold:
+            return self._abstain(slug, drug, ranked, confidence)
+        return Match("answered", slug, best.entry.entry, round(min(confidence, 1.0), 3))
 
     def _strange_to(self, word: str, drug: CompiledDrug) -> bool:
         """Whether ``word`` (stemmed) is neither the drug's word nor a typo of one."""
-        return word not in drug.vocabulary and self._spell(word, drug) == word
+        return (
+            word not in drug.vocabulary
+            and self._spell(word, drug) == word
+            and len(self._split(word, drug)) == 1
+        )
 
     def terms(self, words: list[str], drug: CompiledDrug) -> list[str]:
         """The question's words as the drug's terms: typos fixed, lay words rewritten."""
@@ -141,8 +188,9 @@ class Matcher:
         for w in _canonical(words):
             s = self._spell(stem(w), drug) if not lexicon.is_word(w) else stem(w)
             stems.extend(self._split(s, drug))
-        rewritten = _companion_drugs(lexicon.rewrite(stems), lexicon.stopwords)
-        return [t for t in rewritten if t not in lexicon.stopwords]
+        stop = lexicon.stopwords
+        first = _companion_drugs(lexicon.rewrite(stems), lexicon.concepts)
+        return [t for t in lexicon.rewrite([t for t in first if t not in stop]) if t not in stop]
 
     def _known(self, word: str, drug: CompiledDrug) -> bool:
         return word in drug.vocabulary or word in self.index.lexicon.vocabulary
@@ -164,7 +212,7 @@ class Matcher:
             return self._vowel(word, drug) or word  # texting: "wrk", "slp" is too far
         if len(word) < 4:
             return word
-        return drug.speller.correct(word) or word
+        return correct_with((drug.speller, self.index.lexicon_speller), word) or word
 
     def _vowel(self, word: str, drug: CompiledDrug) -> str | None:
         """A vowel-less word ("wrk") with the one vowel put back that makes it known."""
@@ -176,7 +224,10 @@ class Matcher:
         return None
 
     def rank(self, terms: list[str], drug: CompiledDrug) -> list[tuple[float, CompiledEntry]]:
-        """Every entry with a score in 0..1, best first."""
+        """Every entry that covers some of ``terms``, with its rank score, best first."""
+        return [(s.rank, s.entry) for s in self._scored(terms, drug)]
+
+    def _scored(self, terms: list[str], drug: CompiledDrug) -> list[Scored]:
         weights = [self._weight(t, drug) for t in terms]
         total = sum(weights) or 1.0
         asked = set(terms)
@@ -187,19 +238,20 @@ class Matcher:
                 continue
             title_total = sum(drug.weights.get(t, 0.0) for t in ce.title_terms) or 1.0
             title_hit = sum(drug.weights.get(t, 0.0) for t in ce.title_terms if t in asked)
-            score = covered / total * (1 - TITLE_SHARE + TITLE_SHARE * title_hit / title_total)
-            scored.append((score, ce))
-        scored.sort(key=lambda pair: -pair[0])
+            coverage = covered / total
+            rank = coverage * (1 - TITLE_SHARE + TITLE_SHARE * title_hit / title_total)
+            scored.append(Scored(rank, coverage, ce))
+        scored.sort(key=lambda s: -s.rank)
         return scored
 
     def _weight(self, term: str, drug: CompiledDrug) -> float:
         lexicon = self.index.lexicon
-        if term in lexicon.minor or not term.isalpha() and "_" not in term and "@" not in term:
+        if term in lexicon.minor or _CLOCK.fullmatch(term):
             return MINOR_WEIGHT
+        if term in lexicon.concepts and term not in drug.titled:
+            return drug.unknown_weight  # a topic no entry is about, if some mention it
         if term in drug.weights:
             return drug.weights[term]
-        if term in lexicon.concepts:  # a topic the lexicon knows and this drug doesn't cover
-            return drug.unknown_weight
         return drug.unknown_weight * STRANGER_WEIGHT
 
     def _overview(self, slug: str, drug: CompiledDrug) -> Match:
@@ -210,34 +262,142 @@ class Matcher:
         return self._abstain(slug, drug, [])
 
     def _abstain(
-        self, slug: str, drug: CompiledDrug, ranked: list[tuple[float, CompiledEntry]]
+        self,
+        slug: str,
+        drug: CompiledDrug,
+        ranked: list[Scored],
+        confidence: float = 0.0,
     ) -> Match:
-        close = [ce.entry.title for _, ce in ranked[:3]]
+        close = [s.entry.entry.title for s in ranked[:3]]
         if not close:
             close = [ce.entry.title for ce in drug.entries if ce.entry.kind != "side_effect"][:3]
-        confidence = round(min(ranked[0][0], 1.0), 3) if ranked else 0.0
+        confidence = round(max(0.0, min(confidence, 1.0)), 3)
         return Match("abstained", slug, None, confidence, tuple(close), "low_confidence")
 
 
-_WITH = frozenset("with and plus alongside together while mix mixing combine or".split())
-_TAKE = frozenset("take taking took takes on".split())
+_WITH = frozenset(
+    ["with", "and", "plus", "alongside", "together", "while", "mix", "mixing", "combine", "or"]
+)
+_TAKE = frozenset(["take", "taking", "took", "takes", "on"])
 # Words around a drug's name: "side effects of X", "X side effects", "is X addictive".
 _BEFORE_NAME = frozenset(
-    "on with and about than vs versus or plus taking take took takes between from off like "
-    "into onto alongside started stopped using use of".split()
+    [
+        "on",
+        "with",
+        "and",
+        "about",
+        "than",
+        "vs",
+        "versus",
+        "or",
+        "plus",
+        "taking",
+        "take",
+        "took",
+        "takes",
+        "between",
+        "from",
+        "off",
+        "like",
+        "into",
+        "onto",
+        "alongside",
+        "started",
+        "stopped",
+        "using",
+        "use",
+        "of",
+    ]
 )
 _AFTER_NAME = frozenset(
-    "side and with for vs versus or plus cause causes make makes help helps work works take "
-    "takes dosage dose interact addictive safe ok okay is give gives".split()
+    [
+        "side",
+        "and",
+        "with",
+        "for",
+        "vs",
+        "versus",
+        "or",
+        "plus",
+        "cause",
+        "causes",
+        "make",
+        "makes",
+        "help",
+        "helps",
+        "work",
+        "works",
+        "take",
+        "takes",
+        "dosage",
+        "dose",
+        "interact",
+        "addictive",
+        "safe",
+        "ok",
+        "okay",
+        "is",
+        "give",
+        "gives",
+    ]
 )
-_AUX = frozenset("is does do did can could will would should has have was".split())
-_FRAME = frozenset("how long much what why when where often soon fast quickly whats and".split())
-_POINTERS = frozenset("this that these those them it its".split())
+_AUX = frozenset(
+    ["is", "does", "do", "did", "can", "could", "will", "would", "should", "has", "have", "was"]
+)
+_FRAME = frozenset(
+    [
+        "how",
+        "long",
+        "much",
+        "what",
+        "why",
+        "when",
+        "where",
+        "often",
+        "soon",
+        "fast",
+        "quickly",
+        "whats",
+        "and",
+    ]
+)
+_CLOCK = re.compile(r"\d+(?:am|pm|st|nd|rd|th|s|x)?")  # "3am", "2nd", "5": when, not what
+_QUESTION_WORDS = frozenset(["who", "where", "when", "why", "how", "which", "whose"])
+_POINTERS = frozenset(["this", "that", "these", "those", "them", "it", "its"])
 _MED_NOUNS = frozenset(
-    "med meds medicine medicines medication medications drug drugs pill pills tablet tablets "
-    "capsule capsules one".split()
+    [
+        "med",
+        "meds",
+        "medicine",
+        "medicines",
+        "medication",
+        "medications",
+        "drug",
+        "drugs",
+        "pill",
+        "pills",
+        "tablet",
+        "tablets",
+        "capsule",
+        "capsules",
+        "one",
+    ]
 )
-_MED_STEMS = frozenset("med medicin medication drug pill tablet capsul".split())
+_MED_STEMS = frozenset(["med", "medicin", "medication", "drug", "pill", "tablet", "capsul"])
+
+
+# Pairs of kinds that answer alike: usage and how-it-works both describe the drug as a
+# whole; the side-effect list holds each side effect. A tie within a pair is no doubt.
+_NO_DOUBT = ({"usage", "how_it_works"}, {"side_effects", "side_effect"})
+
+
+def _runner_up(ranked: list[Scored]) -> float:
+    """The rank of the next entry that would answer differently."""
+    kind = ranked[0].entry.entry.kind
+    for s in ranked[1:]:
+        if {kind, s.entry.entry.kind} not in _NO_DOUBT:
+            return s.rank
+    return 0.0
 
 
 def _beside_with(words: list[str], i: int) -> bool:
@@ -268,12 +428,13 @@ def _canonical(words: list[str]) -> list[str]:
     return out
 
 
-def _companion_drugs(terms: list[str], stopwords: frozenset[str]) -> list[str]:
-    """ "blood pressure pills", "pain meds": another medication, named by what it is for."""
+def _companion_drugs(terms: list[str], concepts: frozenset[str]) -> list[str]:
+    """ "blood pressure pills", "anxiety meds": another medication, named by what it is for."""
     out: list[str] = []
     for t in terms:
-        if t in _MED_STEMS and out and out[-1] not in stopwords and out[-1] != OTHER_MEDICATION:
-            out[-1] = OTHER_MEDICATION
+        if t in _MED_STEMS:
+            if out and out[-1] in concepts and not out[-1].startswith("@"):
+                out[-1] = OTHER_MEDICATION
             continue
         out.append(t)
     return out

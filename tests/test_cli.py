@@ -147,12 +147,12 @@ def test_ask_json_stdin_answers_each_line(
     assert replies[2]["entry"] is None
 
 
-def test_python_dash_m_runs() -> None:
+def test_python_dash_m_runs(tmp_path: Path) -> None:
     """`python -m faqbot ask` works from another directory."""
     done = subprocess.run(
         [sys.executable, "-m", "faqbot", "ask", "what is milnacipran used for"],
         capture_output=True, text=True, cwd="/", check=False,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": str(ROOT / ".no-home")},
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": str(tmp_path)},
     )
     assert done.returncode == 0, done.stderr
     assert "fibromyalgia" in done.stdout
