@@ -97,7 +97,7 @@ def main() -> int:
               "extractOne p50 ms", "extractOne p99 ms"]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for r in [header, *rows]:
-        print("  ".join(cell.rjust(w) for cell, w in zip(r, widths)))
+        print("  ".join(cell.rjust(w) for cell, w in zip(r, widths, strict=True)))
     return 0
 
 

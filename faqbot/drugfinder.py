@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from faqbot.index import Index
+from faqbot.index import PART, Index
 from faqbot.normalize import stem
 
 __all__ = ["DrugMention", "find_drugs"]
@@ -113,9 +113,9 @@ def _ask_between(name_words: list[str], i: int, index: Index, mention: DrugMenti
 
 def _exact_names(
     words: list[str], index: Index, mention: DrugMention
-) -> list[tuple[dict[str, bool], bool]]:
+) -> list[tuple[dict[str, int], bool]]:
     """Each name found, longest first, with whether it is also a common word ("iron")."""
-    groups: list[tuple[dict[str, bool], bool]] = []
+    groups: list[tuple[dict[str, int], bool]] = []
     i = 0
     while i < len(words):
         for n in range(min(index.longest_name, len(words) - i), 0, -1):
@@ -132,7 +132,7 @@ def _exact_names(
     return groups
 
 
-def _resolve(groups: list[dict[str, bool]], index: Index, mention: DrugMention) -> None:
+def _resolve(groups: list[dict[str, int]], index: Index, mention: DrugMention) -> None:
     """Turn the names found into drugs: one per name, or one combination for several."""
     if not groups:
         return
@@ -143,7 +143,8 @@ def _resolve(groups: list[dict[str, bool]], index: Index, mention: DrugMention) 
         _one_or_ask(best, mention)
         return
     for owners in groups:
-        whole = sorted(s for s, is_whole in owners.items() if is_whole)
+        strongest = max(owners.values())
+        whole = sorted(s for s, rank in owners.items() if rank == strongest > PART)
         if whole:
             _one_or_ask(whole, mention)
         else:

@@ -63,8 +63,8 @@ class Index:
     lexicon: Lexicon
     medications: dict[str, Medication]
     # normalised name words → slugs of the drugs whose title, alias or ingredient it is,
-    # and whether it is the whole name of that drug.
-    names: dict[tuple[str, ...], dict[str, bool]]
+    # with how strongly it names that drug (TITLE, OTHER_NAME or PART).
+    names: dict[tuple[str, ...], dict[str, int]]
     name_words: frozenset[str]
     words: frozenset[str]
     longest_name: int
@@ -108,28 +108,33 @@ class Index:
         return Speller.of(w for w in lex.vocabulary | lex.english if w.isalpha())
 
 
-def name_variants(med: Medication) -> Iterable[tuple[tuple[str, ...], bool]]:
-    """Each way a drug may be named, as normalised words, and whether it names the whole drug."""
-    for name in (med.title, med.generic_name or "", *med.aliases):
+TITLE, OTHER_NAME, PART = 2, 1, 0  # how strongly a name names a drug: the title is the key
+
+
+def name_variants(med: Medication) -> Iterable[tuple[tuple[str, ...], int]]:
+    """Each way a drug may be named, as normalised words, and how strongly it names it."""
+    for rank, name in [(TITLE, med.title)] + [
+        (OTHER_NAME, n) for n in (med.generic_name or "", *med.aliases)
+    ]:
         whole = tuple(normalize(name).split())
         if whole:
-            yield whole, True
+            yield whole, rank
         parts = [tuple(normalize(p).split()) for p in _NAME_SPLIT.split(name)]
         if len(parts) > 1:
             for part in parts:
                 if part:
-                    yield part, False
+                    yield part, PART
 
 
 def build_index(medications: Iterable[Medication], lexicon: Lexicon) -> Index:
     """Index the names of all ``medications``; their entries compile on first use."""
     meds = {m.slug: m for m in medications}
-    names: dict[tuple[str, ...], dict[str, bool]] = {}
+    names: dict[tuple[str, ...], dict[str, int]] = {}
     words: set[str] = set()
     for slug, med in meds.items():
-        for key, whole in name_variants(med):
+        for key, rank in name_variants(med):
             owners = names.setdefault(key, {})
-            owners[slug] = owners.get(slug, False) or whole
+            owners[slug] = max(owners.get(slug, PART), rank)
         for entry in med.entries():
             words.update(normalize(entry.title).split())
     name_words = {w for key in names for w in key if len(w) >= 3}

@@ -1,0 +1,64 @@
+"""With every corpus page loaded, answers come from the drug asked about, or the bot asks."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import CORPUS, KNOWLEDGE
+
+from faqbot.bot import Bot
+from faqbot.errors import ImportPageError
+from faqbot.importer import import_page
+from faqbot.index import build_index
+from faqbot.lexicon import LEXICON_FILE, load_lexicon
+
+pytestmark = [pytest.mark.corpus, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def corpus_bot() -> Bot:
+    """A bot over every importable corpus page (imported in memory)."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    meds = {}
+    for page in sorted(CORPUS.rglob("*.md")):
+        try:
+            med = import_page(page.read_text(encoding="utf-8"), page.name)
+        except ImportPageError:
+            continue
+        meds.setdefault(med.slug, med)
+    return Bot(build_index(meds.values(), load_lexicon(KNOWLEDGE / LEXICON_FILE)))
+
+
+@pytest.mark.parametrize(
+    ("question", "drug"),
+    [
+        ("does metformin cause nausea", "metformin"),
+        ("can i drink alcohol with metfromin", "metformin"),
+        ("what is hydroxizine used for", "hydroxyzine"),
+        ("hydralazine side effects", "hydralazine"),
+        ("is clonazepam addictive", "clonazepam"),
+        ("how does gabapentin work", "gabapentin"),
+        ("milnaciprin and alcohol", "milnacipran"),
+    ],
+)
+def test_answers_come_from_the_drug_asked_about(
+    corpus_bot: Bot, question: str, drug: str
+) -> None:
+    """A question naming a drug (maybe misspelt) is answered from that drug only."""
+    answer = corpus_bot.ask(question)
+    assert answer.entry is not None, answer.text
+    assert answer.entry.id.startswith(f"{drug}:")
+
+
+@pytest.mark.parametrize("question", ["hydr side effects", "clon side effects"])
+def test_the_bot_asks_when_names_are_equally_close(corpus_bot: Bot, question: str) -> None:
+    """When two drug names are about equally close, the bot asks which one is meant."""
+    answer = corpus_bot.ask(question)
+    assert answer.status == "clarify"
+    assert answer.entry is None
+    assert len(answer.suggestions) >= 2
+
+
+def test_a_drug_not_in_the_corpus_is_not_answered(corpus_bot: Bot) -> None:
+    """A name no page has gets no answer from some other drug."""
+    assert corpus_bot.ask("does xanaxoprilol cause nausea").entry is None
