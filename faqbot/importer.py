@@ -3,39 +3,47 @@
 The pages come from one language-model prompt (Generic Name, Usage, Side Effects, How it Works,
 FAQs, Disclaimer) plus a script-appended front matter and last ``**Note:**`` line. Shapes handled:
 
-- Front matter ``title:`` is the key (a trailing `` .`` or ``-`` is stripped); the ``# title``
-  line is skipped, and so is an extra ``## title`` line (kept in ``dropped`` if its words differ).
-- Section labels: bold at column 0 (``**Usage:**``, ``**Usage**:``, text inline or on the next
-  lines), with parenthetical variants (``**FAQs (Separate for each drug):**``), as headings
-  (``## Usage``), as bullets (``* **Usage:**``, usually under an ingredient), and an unbolded
-  ``Generic Name:``. Other labels (``**Note:**``, ``**Dosage:**``, anything unknown) become
-  ``sections``; only the page's last ``**Note:**`` line is the footer ``note``.
-- Combinations with the block repeated per ingredient: a bold line that is followed by a section
-  label (``**Mefenamic Acid:**`` then ``**Generic Name:**``) opens an ingredient; its Usage and How
-  it Works become sections "Usage (Mefenamic Acid)", its side effects and FAQs get the ingredient as
-  their group, and its side-effect prose goes to ``side_effects_intro`` as "Mefenamic Acid: ...".
-  The first ingredient's sections fix the block's shape: a later section of another kind, a repeated
-  kind, or the Disclaimer closes the ingredient (so a shared FAQs block after the last one is shared).
-- Side effects: ``* **Name:** text``, ``* **Name** text``, ``* Name: text``, ``* Name``; groups from
-  a labelled bullet with nested items, a bold line or a sentence ending in ":" before a list (the
-  sentences before it stay in the intro). Prose before the first item is ``side_effects_intro``;
-  prose after it goes to the section "Side effects (more)". No bullets: prose only, no items.
-  ``urgent`` is set when the group says serious/severe or the text asks for emergency help.
-- FAQs: ``* **Q: question?** A: answer``, ``* **question?** answer``, ``**Q:** q? **A:** a``, a
-  bold question at column 0, the answer on a nested line (``*A:``, ``* **A:**``) or the next
-  paragraph; ``**X FAQs:**`` and bold lines inside the block set the group. Prose in a FAQs block
-  (no usable items) is kept as the section "FAQs".
-- Truncated pages: the unfinished last sentence goes to ``dropped``; so does a question whose answer
-  the page never reached. A question with no answer elsewhere is dropped with its own reason.
-- Duplicates within a list (same slug): an identical repeat is dropped as a duplicate; a different
-  one keeps its words and gets its group, else a counter, in parentheses to stay unique. Section
-  titles get a counter the same way.
+- Title: front matter ``title:`` (a trailing `` .`` or ``-`` stripped), else the ``# title`` line.
+  The ``# title`` line and an extra ``## title`` line are skipped (the latter kept in ``dropped`` if
+  its words differ). Aliases: slash alternatives spelled out ("A/B + C" → "A + C", "B + C"), and a
+  short generic name that differs from the title. ``source`` is the page name and the text's sha256.
+- Labels: bold at column 0 (``**Usage:**``, ``**Usage**:``; text inline or on the next lines),
+  parenthetical variants (``**FAQs (Separate for each drug):**``), headings (``## Usage``), bullets
+  (``* **Usage:**``) and unbolded ``Generic Name:``. Other labels (``**Note:**``, ``**Dosage:**``,
+  anything unknown) become ``sections``; only the page's last ``**Note:**`` line is ``note``.
+- Generic Name: the value if it reads as a name ("X (Note: ...)" gives "X"); lists and prose
+  ("There is no single generic name...") become the section "Generic name".
+- Combinations: a bold line or bullet followed by Generic Name/Usage (``**Mefenamic Acid:**``)
+  opens an ingredient when the page has two or more. Its Usage/How it Works become sections
+  "Usage (Mefenamic Acid)", its side effects and FAQs get it as group, and its side-effect prose
+  goes to ``side_effects_intro`` as "Mefenamic Acid: ...". The first ingredient's sections fix the
+  shape: another kind, a repeated kind or the Disclaimer closes the ingredient (a shared FAQs block
+  after the last ingredient stays shared).
+- Side effects: ``* **Name:** text``, ``* **Name** text``, ``* Name: text``, ``* Name – text``,
+  ``* Name``. Groups: a labelled bullet with nested items, a bold line before a list, or a sentence
+  ending in ":" before a list ("These can include:" takes the sentence before it along when that
+  one says which side effects, e.g. "Serious side effects are rare."). Prose before the first
+  item is ``side_effects_intro``; prose after it is the section "Side effects (more)"; no bullets
+  means prose only, no items. ``urgent``: "serious"/"severe" among the first five words of the
+  group or name, or the text asks for emergency help (immediate/emergency medical, call 911,
+  life-threatening, stop taking ... and seek).
+- FAQs: ``* **Q: question?** A: answer``, ``* **question?** answer``, ``* **Q:** q? **A:** a``,
+  ``* Q: q? A: a``, a bold question at column 0; the answer inline, on a nested ``*A:`` or
+  ``* **A:**`` line, or in the next paragraph. ``**X FAQs:**`` and bold lines in the block set the
+  group. Unanswered questions ("questions to ask your doctor") and prose stay in the section
+  "FAQs"; an unlabelled closing paragraph saying "medical advice" is the ``disclaimer``.
+- Truncated pages: the unfinished last sentence is dropped (reason "truncated: ..."), and so is a
+  question whose answer the page never reached.
+- Duplicates (same slug in one list): an identical repeat is dropped as a duplicate; a different
+  one keeps its words plus its group, else a counter, in parentheses. Section titles likewise.
 - Text keeps the page's words: ``**``/``*`` emphasis and ``<sub>``-like tags are removed, bullets
   become "- " lines ("  - " nested), numbered items keep their numbers, table rows stay as lines
   (their ``|---|`` rules go), paragraphs are separated by a blank line, spaces are collapsed.
 
-A page with none of Generic Name, Usage, Side Effects, How it Works or FAQs (a refusal, or free
-prose) raises `ImportPageError`; so does a page without a title. Nothing else is raised.
+Nothing is lost: every line lands in a field, or in ``dropped`` with a reason (a label with no
+text under it, truncation, duplicates). A page with no Generic Name, Usage, Side Effects, How it
+Works or FAQs (a refusal, or free prose) raises `ImportPageError`, as does a page without a title.
+Nothing else is raised.
 """
 
 from __future__ import annotations
@@ -102,17 +110,15 @@ _OTHER_LABELS = frozenset(
 
 # Lines and labels. `(?:[^*]|\*(?!\*))` is "anything but a `**`", so labels may hold *italics*.
 _NOT_BOLD_END = r"(?:[^*]|\*(?!\*))"
-_BOLD_LABEL = re.compile(
-    rf"^\*\*(?P<label>{_NOT_BOLD_END}+?)\s*(?::\s*\*\*|\*\*\s*:)\s*(?P<rest>.*)$"
-)
+_BOLD_LABEL = re.compile(rf"^\*\*(?P<label>{_NOT_BOLD_END}+?)(?::\s*\*\*|\*\*\s*:)(?P<rest>.*)$")
 _BOLD_LINE = re.compile(rf"^\*\*(?P<label>{_NOT_BOLD_END}+?)\*\*\s*$")
 _LEAD_BOLD = re.compile(rf"^\*\*(?P<bold>{_NOT_BOLD_END}+?)\*\*\s*(?P<rest>.*)$")
-_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<label>.*?)[\s#]*$")
+_HEADING = re.compile(r"^#{1,6}\s+(?P<label>.*)$")
 _BULLET = re.compile(r"^(?P<marker>[*+-]|\d{1,3}[.)])\s+(?P<text>.*)$")
 _BARE_STAR = re.compile(r"^\*(?P<text>[AQ]\s*:.*)$")  # "*A: answer", a bullet without its space
 _PLAIN_LABEL = re.compile(r"^(?P<label>[A-Za-z][A-Za-z ]{1,30}?)\s*:\s*(?P<rest>.*)$")
 _FRONT_KEY = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<value>.*)$")
-_TABLE_RULE = re.compile(r"^\|?[\s|:-]+\|[\s|:-]*$")
+_TABLE_RULE_CHARS = frozenset("|:- \t")
 
 # Text clean-up.
 _TAGS = re.compile(r"</?(?:sub|sup|b|i|em|strong|u|small|span)\b[^>]*>|<br\s*/?>", re.I)
@@ -126,7 +132,7 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]*]*(?=\s)")
 _COMPLETE = re.compile(r"[.!?:;)\]\"'”’|]$")
 _Q_PREFIX = re.compile(r"^(?:Q|Question)\s*\d*\s*[:.]\s*", re.I)
 _A_PREFIX = re.compile(r"^(?:\*\*)?\s*(?:A|Answer)\s*:\s*(?:\*\*)?\s*", re.I)
-_A_SPLIT = re.compile(r"\s*(?:\*\*)?\b(?:A|Answer)\s*:\s*(?:\*\*)?\s*")
+_A_SPLIT = re.compile(r"(?:\*\*)?\b(?:A|Answer)\s*:(?:\s*\*\*)?")
 _PLAIN_QUESTION = re.compile(r"^(?P<q>[^?]{3,250}\?)(?:\s+(?P<a>.*))?$")
 _PLAIN_NAME = re.compile(r"^(?P<name>[^:.?!]{1,60}?)(?::|\s[–—-])\s+(?P<rest>\S.*)$")
 _NOT_INGREDIENT = re.compile(
@@ -173,7 +179,6 @@ _DECLINES = re.compile(
 class _Line:
     """One body line: ``label`` lines are bold (or heading) labels at column 0."""
 
-    no: int
     kind: LineKind
     indent: int = 0
     label: str = ""  # a label line's label; a bullet's leading bold text
@@ -189,7 +194,6 @@ class _Block:
 
     kind: BlockKind
     title: str
-    no: int
     ingredient: str | None = None
     group: str | None = None  # "Mefenamic Acid" of "**Mefenamic Acid FAQs:**"
     indent: int | None = None
@@ -247,7 +251,7 @@ def import_page(text: str, page: str) -> Medication:
     if opened == 1:  # one "ingredient" is not a repeated block: read its sections as the page's
         blocks, _ = _blocks(body, ingredients, per_ingredient=False)
     if not any(b.kind in _CONTENT_KINDS for b in blocks):
-        raise ImportPageError(page, _refusal_reason(blocks))
+        raise ImportPageError(page, _refusal_reason(blocks, parts.dropped))
     last = max((i for i, b in enumerate(blocks) if _has_content(b.lines)), default=-1)
     for i, block in enumerate(blocks):
         _assemble(block, parts, at_page_end=i == last)
@@ -317,18 +321,18 @@ def _skip_title_lines(body: list[_Line], title: str, parts: _Parts) -> list[_Lin
 
 
 def _tokenize(lines: Sequence[str], start: int) -> list[_Line]:
-    return [_line(i + 1, lines[i]) for i in range(start, len(lines))]
+    return [_line(line) for line in lines[start:]]
 
 
-def _line(no: int, source: str) -> _Line:
+def _line(source: str) -> _Line:
     """Classify one line: blank, a column-0 label, a bullet, or text."""
     expanded = source.expandtabs(4).rstrip()
     raw = expanded.lstrip()
     indent = len(expanded) - len(raw)
     if not raw:
-        return _Line(no, "blank")
+        return _Line("blank")
     if indent == 0:
-        label = _label_line(no, raw)
+        label = _label_line(raw)
         if label is not None:
             return label
     m = _BULLET.match(raw) or _BARE_STAR.match(raw)
@@ -337,23 +341,23 @@ def _line(no: int, source: str) -> _Line:
         marker = m.groupdict().get("marker") or "*"
         lead = _LEAD_BOLD.match(text)
         bold = lead["bold"].strip() if lead else ""
-        return _Line(no, "bullet", indent, bold, text, raw, marker)
-    return _Line(no, "text", indent, text=raw, raw=raw)
+        return _Line("bullet", indent, bold, text, raw, marker)
+    return _Line("text", indent, text=raw, raw=raw)
 
 
-def _label_line(no: int, raw: str) -> _Line | None:
+def _label_line(raw: str) -> _Line | None:
     m = _HEADING.match(raw)
     if m:
-        return _Line(no, "label", 0, m["label"].strip(), "", raw, heading=True)
+        return _Line("label", 0, m["label"].rstrip("# \t").strip(), "", raw, heading=True)
     m = _BOLD_LABEL.match(raw)
     if m:
-        return _Line(no, "label", 0, m["label"].strip(), m["rest"].strip(), raw)
+        return _Line("label", 0, m["label"].strip(), m["rest"].strip(), raw)
     m = _BOLD_LINE.match(raw)
     if m and _is_short_label(m["label"]):
-        return _Line(no, "label", 0, m["label"].strip(), "", raw)
+        return _Line("label", 0, m["label"].strip(), "", raw)
     m = _PLAIN_LABEL.match(raw)
     if m and _label_kind(m["label"]) in _CONTENT_KINDS:
-        return _Line(no, "label", 0, m["label"].strip(), m["rest"].strip(), raw)
+        return _Line("label", 0, m["label"].strip(), m["rest"].strip(), raw)
     return None
 
 
@@ -390,7 +394,7 @@ def _cut_truncated_tail(body: list[_Line], parts: _Parts) -> list[_Line]:
         reason = "truncated: the page ends mid-sentence"
     if fragment:
         parts.dropped.append(Dropped(reason, fragment))
-    replaced = [_line(line.no, " " * line.indent + kept)] if _plain(kept).strip("*-+ ") else []
+    replaced = [_line(" " * line.indent + kept)] if _plain(kept).strip("*-+ ") else []
     return body[:last] + replaced
 
 
@@ -450,7 +454,7 @@ def _blocks(
 ) -> tuple[list[_Block], int]:
     """Split the body into labelled blocks (each line lands in exactly one); also return how
     many ingredient headers opened a block."""
-    intro = _Block("intro", "", 0)
+    intro = _Block("intro", "")
     blocks = [intro]
     outer = current = intro
     ingredient = _Ingredient(enabled=per_ingredient)
@@ -473,17 +477,17 @@ def _blocks(
         ):
             name = _ingredient_name(line.label)
             ingredient.open(name)
-            current = _Block("ingredient", name, line.no, name, indent=line.indent)
+            current = _Block("ingredient", name, name, indent=line.indent)
             blocks.append(current)
         elif line.kind == "bullet" and _starts_bullet_block(line, current):
             kind = _label_kind(line.label) or "other"
-            block = _Block(kind, _clean_label(line.label), line.no, ingredient.enter(kind))
+            block = _Block(kind, _clean_label(line.label), ingredient.enter(kind))
             block.indent = line.indent
             block.group = _faq_group_of(line.label) if kind == "faqs" else None
             lead = _LEAD_BOLD.match(line.text)
             rest = lead["rest"].lstrip(": ") if lead else ""
             if rest:
-                block.lines.append(_line(line.no, " " * (line.indent + 4) + rest))
+                block.lines.append(_line(" " * (line.indent + 4) + rest))
             blocks.append(block)
             current = block
         else:
@@ -533,7 +537,7 @@ def _label_block(
     """The block a column-0 label opens, or None when the label belongs to ``current``."""
     kind = _label_kind(line.label)
     if kind is not None:
-        block = _Block(kind, _clean_label(line.label), line.no, ingredient.enter(kind))
+        block = _Block(kind, _clean_label(line.label), ingredient.enter(kind))
         block.group = _faq_group_of(line.label) if kind == "faqs" else None
     elif (
         not line.text
@@ -543,13 +547,13 @@ def _label_block(
     ):
         name = _ingredient_name(line.label)
         ingredient.open(name)
-        block = _Block("ingredient", name, line.no, name)
+        block = _Block("ingredient", name, name)
     elif _is_sub_label(line, current, ingredients):
         return None
     else:
-        block = _Block("other", _clean_label(line.label), line.no, ingredient.enter("other"))
+        block = _Block("other", _clean_label(line.label), ingredient.enter("other"))
     if line.text:
-        block.lines.append(_line(line.no, line.text))
+        block.lines.append(_line(line.text))
     return block
 
 
@@ -683,8 +687,8 @@ def _render(lines: Sequence[_Line]) -> str:
             marker = "- " if line.marker in "*+-" else line.marker + " "
             out.append("  " * level + marker + _plain(line.text))
             continue
-        if _TABLE_RULE.match(line.raw):
-            continue
+        if "|" in line.raw and "-" in line.raw and set(line.raw) <= _TABLE_RULE_CHARS:
+            continue  # a table's |---|---| rule
         text = _plain(line.raw)
         stack.clear()
         if out and out[-1] and not text.startswith("|") and not out[-1].lstrip().startswith("|"):
@@ -936,58 +940,12 @@ class _Question:
 
 def _faqs(block: _Block, parts: _Parts, *, at_page_end: bool) -> None:
     """Questions and answers; prose in the block is kept as the section "FAQs"."""
-    base = block.ingredient or block.group
-    group = base
-    found: list[_Question] = []
-    current: _Question | None = None
-    prose: list[tuple[int, str]] = []  # (questions found before it, text)
-    unused_label: str | None = None  # a group label no question has used yet
-    after_blank = False
+    reader = _FaqReader(block.ingredient, block.ingredient or block.group)
     for line in block.lines:
-        if line.kind == "blank":
-            after_blank = True
-            continue
-        answer = _answer_of(line)
-        if line.kind == "bullet" and current is None and _is_bare_label(line):
-            line = _Line(line.no, "label", 0, line.label, "", line.text)  # a group bullet
-        if line.kind == "label":
-            question = _question_of_label(line.label)
-            if question is not None:
-                current = _Question(question, group, -1)
-                found.append(current)
-                current.add(_strip_answer(line.text))
-            elif line.text:
-                prose.append((len(found), _plain(line.raw)))
-                current = None
-            else:
-                if unused_label:
-                    prose.append((len(found), unused_label))
-                unused_label = _plain(line.raw)
-                sub = _faq_group_of(line.label) or _plain(line.label).strip(" :")
-                group = f"{block.ingredient}: {sub}" if block.ingredient else sub
-                current = None
-                continue
-            unused_label = None
-        elif current is not None and answer is not None:
-            current.add(answer)
-        elif line.kind == "bullet" and current is not None and line.indent > current.indent:
-            current.add("- " + _plain(line.text))
-        elif line.kind == "bullet" and (qa := _question_of_bullet(line.text)) is not None:
-            current = _Question(qa[0], group, line.indent)
-            found.append(current)
-            current.add(qa[1])
-            unused_label = None
-        elif current is not None and (not current.answer or not after_blank or line.indent > 0):
-            current.add(_plain(line.raw if line.kind == "text" else "- " + line.text))
-        else:
-            prose.append((len(found), _plain(line.raw if line.kind != "bullet" else line.text)))
-            current = None
-        after_blank = False
-    if unused_label:
-        prose.append((len(found), unused_label))
-    last_is_open = bool(found) and current is found[-1]
-    for count, text in _keep_faqs(found, parts, at_page_end=at_page_end and last_is_open):
-        prose.append((count, text))
+        reader.read(line)
+    found = reader.found
+    last_is_open = bool(found) and reader.current is found[-1]
+    prose = reader.finish() + _keep_faqs(found, parts, at_page_end=at_page_end and last_is_open)
     prose.sort(key=lambda item: item[0])  # stable: unanswered questions stay in page order
     kept = []
     for count, text in prose:
@@ -997,7 +955,83 @@ def _faqs(block: _Block, parts: _Parts, *, at_page_end: bool) -> None:
         else:
             kept.append(text)
     if kept:
-        parts.sections.append(Section(_titled("FAQs", base), "\n\n".join(kept)))
+        parts.sections.append(Section(_titled("FAQs", reader.base), "\n\n".join(kept)))
+
+
+@dataclass(slots=True)
+class _FaqReader:
+    """Reads a FAQs block line by line into questions (with answers), groups and prose.
+
+    Prose is kept with the number of questions before it, to merge it in page order later.
+    """
+
+    ingredient: str | None
+    base: str | None  # the block's group: its ingredient, or "X" of "**X FAQs:**"
+    group: str | None = None
+    found: list[_Question] = field(default_factory=list)
+    current: _Question | None = None
+    prose: list[tuple[int, str]] = field(default_factory=list)
+    unused_label: str | None = None  # a group label no question has used yet
+    after_blank: bool = False
+
+    def __post_init__(self) -> None:
+        self.group = self.base
+
+    def read(self, line: _Line) -> None:
+        if line.kind == "blank":
+            self.after_blank = True
+            return
+        if line.kind == "bullet" and self.current is None and _is_bare_label(line):
+            line = _Line("label", 0, line.label, "", line.text)  # a group bullet
+        if line.kind == "label":
+            self._label(line)
+        else:
+            self._other(line)
+        self.after_blank = False
+
+    def finish(self) -> list[tuple[int, str]]:
+        """The prose, including a group label that no question used."""
+        if self.unused_label:
+            self.prose.append((len(self.found), self.unused_label))
+        return self.prose
+
+    def _label(self, line: _Line) -> None:
+        question = _question_of_label(line.label)
+        if question is not None:
+            self._ask(question, -1, _strip_answer(line.text))
+        elif line.text:
+            self._prose(_plain(line.raw))
+        else:
+            if self.unused_label:
+                self._prose(self.unused_label)
+            self.unused_label = _plain(line.raw)
+            sub = _faq_group_of(line.label) or _plain(line.label).strip(" :")
+            self.group = f"{self.ingredient}: {sub}" if self.ingredient else sub
+            self.current = None
+
+    def _other(self, line: _Line) -> None:
+        current = self.current
+        answer = _answer_of(line)
+        if current is not None and answer is not None:
+            current.add(answer)
+        elif line.kind == "bullet" and current is not None and line.indent > current.indent:
+            current.add("- " + _plain(line.text))
+        elif line.kind == "bullet" and (qa := _question_of_bullet(line.text)) is not None:
+            self._ask(qa[0], line.indent, qa[1])
+        elif current is not None and (not current.answer or not self.after_blank or line.indent):
+            current.add(_plain(line.raw if line.kind == "text" else "- " + line.text))
+        else:
+            self._prose(_plain(line.text if line.kind == "bullet" else line.raw))
+
+    def _ask(self, question: str, indent: int, answer: str) -> None:
+        self.current = _Question(question, self.group, indent)
+        self.current.add(answer)
+        self.found.append(self.current)
+        self.unused_label = None
+
+    def _prose(self, text: str) -> None:
+        self.prose.append((len(self.found), text))
+        self.current = None
 
 
 def _is_bare_label(line: _Line) -> bool:
@@ -1057,24 +1091,25 @@ def _question_of_bullet(text: str) -> tuple[str, str] | None:
     m = _LEAD_BOLD.match(text)
     if m:
         bold = _plain(m["bold"])
-        rest = m["rest"]
-        if bold.rstrip(" :.").casefold() in ("q", "question"):
-            pieces = _A_SPLIT.split(rest, maxsplit=1)
-            question = _plain(pieces[0])
-            return (question, _plain(pieces[1]) if len(pieces) > 1 else "") if question else None
+        if bold.rstrip(" :.").casefold() in ("q", "question"):  # "**Q:** question? **A:** ..."
+            return _split_qa(m["rest"])
         question = _Q_PREFIX.sub("", bold).strip()
         if not question or not (_Q_PREFIX.match(bold) or "?" in question):
             return None
-        return question, _strip_answer(rest)
+        return question, _strip_answer(m["rest"])
     plain = _plain(text)
     q = _Q_PREFIX.match(plain)
     if q:
-        pieces = _A_SPLIT.split(plain[q.end() :], maxsplit=1)
-        return pieces[0].strip(), pieces[1].strip() if len(pieces) > 1 else ""
-    m2 = _PLAIN_QUESTION.match(plain)
-    if m2:
-        return m2["q"].strip(), _strip_answer(m2["a"] or "")
-    return None
+        return _split_qa(plain[q.end() :])
+    m = _PLAIN_QUESTION.match(plain)
+    return (m["q"].strip(), _strip_answer(m["a"] or "")) if m else None
+
+
+def _split_qa(text: str) -> tuple[str, str] | None:
+    """``"Is it safe? A: Yes."`` → ("Is it safe?", "Yes.")."""
+    pieces = [*_A_SPLIT.split(text, maxsplit=1), ""]
+    question, answer = _plain(pieces[0]), _plain(pieces[1])
+    return (question, answer) if question else None
 
 
 # --- the result ----------------------------------------------------------------------------------
@@ -1197,8 +1232,9 @@ def _item_text(item: SideEffect) -> str:
     return f"{item.name}: {item.text}" if item.text else item.name
 
 
-def _refusal_reason(blocks: Sequence[_Block]) -> str:
+def _refusal_reason(blocks: Sequence[_Block], dropped: Sequence[Dropped]) -> str:
     prose = " ".join(_plain(line.raw) for b in blocks for line in b.lines if line.kind != "blank")
+    prose = " ".join([prose, *(d.text for d in dropped)])
     if not prose.strip():
         return "empty: the page has no body text (no sections)"
     no_such, declines = _NO_SUCH.search(prose), _DECLINES.search(prose)
