@@ -18,12 +18,10 @@ from pathlib import Path
 
 from rapidfuzz import process, utils
 
-from faqbot.bot import Bot, load_knowledge
-from faqbot.errors import ImportPageError
+from faqbot.batch import find_pages, read_pages
+from faqbot.bot import Bot, index_medications, load_knowledge
 from faqbot.evaluate import load_eval_set
-from faqbot.importer import import_page
-from faqbot.index import Index, build_index
-from faqbot.lexicon import LEXICON_FILE, load_lexicon
+from faqbot.index import Index
 from faqbot.locations import shipped_knowledge_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,15 +67,7 @@ def row(label: str, drugs: int, bot: Bot, questions: list[str]) -> list[str]:
 
 
 def corpus_bot(corpus: Path) -> Bot:
-    meds = []
-    for page in sorted(corpus.rglob("*.md")):
-        try:
-            meds.append(import_page(page.read_text(encoding="utf-8"), str(page)))
-        except ImportPageError:
-            continue
-    unique = {m.slug: m for m in meds}
-    lexicon = load_lexicon(shipped_knowledge_dir() / LEXICON_FILE)
-    return Bot(build_index(unique.values(), lexicon))
+    return Bot(index_medications(read_pages(find_pages([corpus]), skip_refused=True)))
 
 
 def main() -> int:

@@ -12,7 +12,7 @@ from faqbot.importer import import_page
 from faqbot.knowledge import dump_medication
 from faqbot.models import Dropped, Medication
 
-__all__ = ["PageReport", "find_pages", "import_pages"]
+__all__ = ["PageReport", "find_pages", "import_pages", "read_pages"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,26 @@ def _read(path: Path, name: str) -> str:
         raise ImportPageError(name, f"not UTF-8 text (byte {e.start})") from None
     except OSError as e:
         raise ImportPageError(name, f"cannot read: {e.strerror}") from None
+
+
+def read_pages(
+    pages: Iterable[tuple[Path, str]], *, skip_refused: bool = False
+) -> list[Medication]:
+    """Import ``pages`` in memory, writing nothing; the first page of each title is kept.
+
+    A page that cannot be imported raises ImportPageError, or is left out with
+    ``skip_refused``.
+    """
+    meds: dict[str, Medication] = {}
+    for path, name in pages:
+        try:
+            med = import_page(_read(path, name), name)
+        except ImportPageError:
+            if skip_refused:
+                continue
+            raise
+        meds.setdefault(med.slug, med)
+    return list(meds.values())
 
 
 def import_pages(

@@ -6,6 +6,7 @@ Every reply's disclaimer is chosen here, in one place: the drug's own when an en
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from faqbot.models import Medication
 from faqbot.smalltalk import small_talk
 from faqbot.triage import URGENT_NOTICE, is_urgent
 
-__all__ = ["MAX_QUESTION", "Bot", "load_knowledge"]
+__all__ = ["MAX_QUESTION", "Bot", "index_medications", "load_knowledge"]
 
 MAX_QUESTION = 2000  # characters of a question that are read; the rest is ignored
 
@@ -30,9 +31,13 @@ def load_knowledge(directory: Path, cache_dir: Path | None = None) -> Index:
     The folder's own ``lexicon.yaml`` is used when it has one, else the shipped lexicon.
     Raises :class:`~faqbot.errors.KnowledgeError` naming each bad file and line.
     """
-    medications = load_dir(directory, cache_dir)
-    lexicon_path = directory / LEXICON_FILE
-    if not lexicon_path.is_file():
+    return index_medications(load_dir(directory, cache_dir), directory)
+
+
+def index_medications(medications: Iterable[Medication], folder: Path | None = None) -> Index:
+    """Index ``medications`` with ``folder``'s ``lexicon.yaml``, else the shipped lexicon."""
+    lexicon_path = folder / LEXICON_FILE if folder is not None else None
+    if lexicon_path is None or not lexicon_path.is_file():
         lexicon_path = shipped_knowledge_dir() / LEXICON_FILE
     return build_index(medications, load_lexicon(lexicon_path))
 

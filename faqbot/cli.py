@@ -219,16 +219,12 @@ def _eval(args: argparse.Namespace) -> int:
 def _eval_bot(args: argparse.Namespace, drugs: tuple[str, ...]) -> Bot:
     if not drugs:
         return _bot(args)
-    from faqbot.bot import Bot
-    from faqbot.importer import import_page
-    from faqbot.index import build_index
-    from faqbot.lexicon import LEXICON_FILE, load_lexicon
-    from faqbot.locations import shipped_knowledge_dir
+    from faqbot.batch import read_pages
+    from faqbot.bot import Bot, index_medications
 
     if args.pages is None:
         raise FaqbotError("this question set needs corpus pages: pass --pages DIR")
-    meds = [import_page((args.pages / d).read_text(encoding="utf-8"), d) for d in drugs]
-    return Bot(build_index(meds, load_lexicon(shipped_knowledge_dir() / LEXICON_FILE)))
+    return Bot(index_medications(read_pages((args.pages / d, d) for d in drugs)))
 
 
 # --- chat ---------------------------------------------------------------------------------

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import CORPUS, KNOWLEDGE
+from conftest import CORPUS
 
-from faqbot.bot import Bot
-from faqbot.errors import ImportPageError
-from faqbot.importer import import_page
-from faqbot.index import build_index
-from faqbot.lexicon import LEXICON_FILE, load_lexicon
+from faqbot.batch import find_pages, read_pages
+from faqbot.bot import Bot, index_medications
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
@@ -19,14 +16,7 @@ def corpus_bot() -> Bot:
     """A bot over every importable corpus page (imported in memory)."""
     if not CORPUS.is_dir():
         pytest.skip(f"corpus not found at {CORPUS}")
-    meds = {}
-    for page in sorted(CORPUS.rglob("*.md")):
-        try:
-            med = import_page(page.read_text(encoding="utf-8"), page.name)
-        except ImportPageError:
-            continue
-        meds.setdefault(med.slug, med)
-    return Bot(build_index(meds.values(), load_lexicon(KNOWLEDGE / LEXICON_FILE)))
+    return Bot(index_medications(read_pages(find_pages([CORPUS]), skip_refused=True)))
 
 
 @pytest.mark.parametrize(

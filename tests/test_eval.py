@@ -8,11 +8,9 @@ import pytest
 import yaml
 from conftest import CORPUS, KNOWLEDGE, ROOT
 
-from faqbot.bot import Bot, load_knowledge
+from faqbot.batch import read_pages
+from faqbot.bot import Bot, index_medications, load_knowledge
 from faqbot.evaluate import evaluate, load_eval_set
-from faqbot.importer import import_page
-from faqbot.index import build_index
-from faqbot.lexicon import LEXICON_FILE, load_lexicon
 
 EVAL = ROOT / "tests" / "eval"
 LEVELS = yaml.safe_load((EVAL / "levels.yaml").read_text(encoding="utf-8"))
@@ -23,8 +21,7 @@ def _bot(drugs: tuple[str, ...]) -> Bot:
         return Bot(load_knowledge(KNOWLEDGE))
     if not CORPUS.is_dir():
         pytest.skip(f"corpus not found at {CORPUS}")
-    meds = [import_page((CORPUS / d).read_text(encoding="utf-8"), d) for d in drugs]
-    return Bot(build_index(meds, load_lexicon(KNOWLEDGE / LEXICON_FILE)))
+    return Bot(index_medications(read_pages((CORPUS / d, d) for d in drugs)))
 
 
 @pytest.mark.parametrize("name", sorted(LEVELS))
