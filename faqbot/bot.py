@@ -55,8 +55,7 @@ class Bot:
         urgent = is_urgent(text)
         reply = self._reply(question, text, context)
         if urgent:
-            notice = f"{URGENT_NOTICE}\n\n{reply.text}" if reply.text else URGENT_NOTICE
-            return replace(reply, text=notice, urgent=True)
+            return replace(reply, text=f"{URGENT_NOTICE}\n\n{reply.text}", urgent=True)
         return reply
 
     def _reply(self, question: str, text: str, context: str | None) -> Answer:
@@ -83,33 +82,36 @@ class Bot:
                 match.confidence,
                 drug=med.slug,
             )
+        suggestions = match.suggestions or self._drug_suggestions(match)
         return Answer(
             question,
-            self._fallback_text(match, med),
+            _fallback_text(match, med, suggestions),
             GENERIC_DISCLAIMER,
             "clarify" if match.status == "clarify" else "abstained",
             confidence=match.confidence,
-            suggestions=match.suggestions or self._drug_suggestions(match),
+            suggestions=suggestions,
             drug=med.slug if med else None,
         )
-
-    def _fallback_text(self, match: Match, med: Medication | None) -> str:
-        if match.reason == "ambiguous_drug":
-            return "Which medication do you mean?"
-        if match.reason == "no_drug":
-            return "Which medication are you asking about? Please name it in your question."
-        if match.reason == "unknown_drug":
-            known = " I can answer questions about:" if self._drug_suggestions(match) else ""
-            return f"I don't have information about that medication.{known}"
-        about = f" about {med.title}" if med else ""
-        if match.suggestions:
-            return (
-                f"I don't have an answer to that in my knowledge{about}. "
-                "These are the closest topics I know:"
-            )
-        return f"I don't have an answer to that in my knowledge{about}."
 
     def _drug_suggestions(self, match: Match) -> tuple[str, ...]:
         if match.reason == "unknown_drug" and len(self.index.medications) <= 5:
             return tuple(m.title for m in self.index.medications.values())
         return ()
+
+
+def _fallback_text(match: Match, med: Medication | None, suggestions: tuple[str, ...]) -> str:
+    """What to say when no entry answers; never medical content."""
+    if match.reason == "ambiguous_drug":
+        return "Which medication do you mean?"
+    if match.reason == "no_drug":
+        return "Which medication are you asking about? Please name it in your question."
+    if match.reason == "unknown_drug":
+        known = " I can answer questions about:" if suggestions else ""
+        return f"I don't have information about that medication.{known}"
+    about = f" about {med.title}" if med else ""
+    if suggestions:
+        return (
+            f"I don't have an answer to that in my knowledge{about}. "
+            "These are the closest topics I know:"
+        )
+    return f"I don't have an answer to that in my knowledge{about}."
