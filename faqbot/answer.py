@@ -41,3 +41,4 @@ class Answer:
     suggestions: tuple[str, ...] = ()
     urgent: bool = False
     drug: str | None = None  # slug of the drug the answer is about, if any
+    reason: str = ""  # why there is no entry, or "overview" when only a drug was named

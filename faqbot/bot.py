@@ -16,7 +16,7 @@ from faqbot.knowledge import load_dir
 from faqbot.lexicon import LEXICON_FILE, load_lexicon
 from faqbot.locations import shipped_knowledge_dir
 from faqbot.matcher import Match, Matcher
-from faqbot.models import Medication
+from faqbot.models import Entry, Medication
 from faqbot.smalltalk import small_talk
 from faqbot.triage import URGENT_NOTICE, is_urgent
 
@@ -71,17 +71,7 @@ class Bot:
     def _from_match(self, question: str, match: Match) -> Answer:
         med = self.index.medications.get(match.drug) if match.drug else None
         if match.entry is not None and med is not None:
-            entry = match.entry
-            ref = EntryRef(f"{med.slug}:{entry.id}", med.title, entry.kind, entry.title)
-            return Answer(
-                question,
-                entry.text or entry.title,
-                med.disclaimer or GENERIC_DISCLAIMER,
-                "answered",
-                ref,
-                match.confidence,
-                drug=med.slug,
-            )
+            return _entry_answer(question, med, match.entry, match.confidence, match.reason)
         suggestions = match.suggestions or self._drug_suggestions(match)
         return Answer(
             question,
@@ -91,12 +81,36 @@ class Bot:
             confidence=match.confidence,
             suggestions=suggestions,
             drug=med.slug if med else None,
+            reason=match.reason,
         )
+
+    def answer_entry(self, question: str, slug: str, entry_id: str) -> Answer:
+        """The answer that is entry ``entry_id`` of drug ``slug`` (a suggestion picked)."""
+        med = self.index.medications[slug]
+        entry = next(e for e in med.entries() if e.id == entry_id)
+        return _entry_answer(question, med, entry, 1.0, "chosen")
 
     def _drug_suggestions(self, match: Match) -> tuple[str, ...]:
         if match.reason == "unknown_drug" and len(self.index.medications) <= 5:
             return tuple(m.title for m in self.index.medications.values())
         return ()
+
+
+def _entry_answer(
+    question: str, med: Medication, entry: Entry, confidence: float, reason: str
+) -> Answer:
+    """An answer from ``entry``: its own words, then the drug's own disclaimer."""
+    ref = EntryRef(f"{med.slug}:{entry.id}", med.title, entry.kind, entry.title)
+    return Answer(
+        question,
+        entry.text or entry.title,
+        med.disclaimer or GENERIC_DISCLAIMER,
+        "answered",
+        ref,
+        confidence,
+        drug=med.slug,
+        reason=reason,
+    )
 
 
 def _fallback_text(match: Match, med: Medication | None, suggestions: tuple[str, ...]) -> str:

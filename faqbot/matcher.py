@@ -105,6 +105,12 @@ class Matcher:
             return max(found, key=lambda m: (m.status == "answered", m.confidence))
         return self._match_in(drug, words, mention)
 
+    def without_names(self, question: str) -> str:
+        """``question`` with the drug names in it taken out (for asking it of another drug)."""
+        words = self.index.lexicon.expand(normalize(question).split()[:MAX_WORDS])
+        named = find_drugs(words, self.index).positions
+        return " ".join(w for i, w in enumerate(words) if i not in named)
+
     def _focus(self, mention: DrugMention, context: str | None) -> str | None:
         if mention.drugs:
             return mention.drugs[0]
@@ -258,7 +264,7 @@ class Matcher:
         usage = topic_token("usage")
         for ce in drug.entries:
             if usage in ce.title_terms:
-                return Match("answered", slug, ce.entry, OVERVIEW_CONFIDENCE)
+                return Match("answered", slug, ce.entry, OVERVIEW_CONFIDENCE, reason="overview")
         return self._abstain(slug, drug, [])
 
     def _abstain(
