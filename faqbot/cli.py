@@ -66,6 +66,19 @@ def _parser() -> argparse.ArgumentParser:
     _knowledge_option(ev)
     ev.set_defaults(run=_eval)
 
+    serve = sub.add_parser("serve", help="serve the HTTP API and the help widget")
+    serve.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (loopback only)")
+    serve.add_argument("--port", type=int, default=8000, help="default: 8000")
+    serve.add_argument(
+        "--cors",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="allow this origin to call the API from a browser (repeatable; default: none)",
+    )
+    _knowledge_option(serve)
+    serve.set_defaults(run=_serve)
+
     chat = sub.add_parser("chat", help="chat in the terminal (the default)")
     chat.add_argument("--no-color", action="store_true", help="no colours (also: NO_COLOR)")
     _knowledge_option(chat)
@@ -225,6 +238,21 @@ def _eval_bot(args: argparse.Namespace, drugs: tuple[str, ...]) -> Bot:
     if args.pages is None:
         raise FaqbotError("this question set needs corpus pages: pass --pages DIR")
     return Bot(index_medications(read_pages((args.pages / d, d) for d in drugs)))
+
+
+# --- serve --------------------------------------------------------------------------------
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        from faqbot.web import serve
+    except ImportError as e:
+        raise FaqbotError(
+            f"the web server needs the 'web' extra ({e.name} is missing): "
+            "pip install 'faqbot[web]'"
+        ) from None
+    serve(_bot(args), host=args.host, port=args.port, allow_origins=args.cors)
+    return 0
 
 
 # --- chat ---------------------------------------------------------------------------------
