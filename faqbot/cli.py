@@ -21,9 +21,10 @@ __all__ = ["main"]
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = _parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["chat", *(argv or sys.argv[1:])])
+    given = list(sys.argv[1:] if argv is None else argv)
+    if not given or (given[0].startswith("-") and given[0] not in ("-h", "--help")):
+        given = ["chat", *given]  # no command: the chat, with whatever options were given
+    args = parser.parse_args(given)
     try:
         return int(args.run(args))
     except FaqbotError as e:
@@ -57,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer one question (or one per line of stdin with -)")
     ask.add_argument("question", help='the question, or "-" to read questions from stdin')
     ask.add_argument("--json", action="store_true", help="print JSON (one object per line)")
+    ask.add_argument(
+        "--conversation",
+        action="store_true",
+        help='with "-": the lines are one conversation (follow-ups, suggestions by number)',
+    )
     _knowledge_option(ask)
     ask.set_defaults(run=_ask)
 
@@ -181,18 +187,26 @@ def _check(args: argparse.Namespace) -> int:
 
 def _ask(args: argparse.Namespace) -> int:
     from faqbot.render import to_json, to_text
+    from faqbot.session import Session
 
     bot = _bot(args)
     if args.question != "-":
+        if args.conversation:
+            raise FaqbotError('--conversation reads the conversation from stdin: use "-"')
         answer = bot.ask(args.question)
         print(to_json(answer) if args.json else to_text(answer, _width()))
         return 0
+    conversation = Session(bot)
     for line in sys.stdin:
         question = line.rstrip("\n")
         if not question.strip():
             continue
-        answer = bot.ask(question)
-        print(to_json(answer) if args.json else to_text(answer, _width()) + "\n", flush=True)
+        session = conversation if args.conversation else Session(bot)
+        answer = session.ask(question)
+        if args.json:
+            print(to_json(answer, drug=session.drug_title), flush=True)
+        else:
+            print(to_text(answer, _width()) + "\n", flush=True)
     return 0
 
 
@@ -248,8 +262,7 @@ def _serve(args: argparse.Namespace) -> int:
         from faqbot.web import serve
     except ImportError as e:
         raise FaqbotError(
-            f"the web server needs the 'web' extra ({e.name} is missing): "
-            "pip install 'faqbot[web]'"
+            f"the web server needs the 'web' extra ({e.name} is missing): pip install 'faqbot[web]'"
         ) from None
     serve(_bot(args), host=args.host, port=args.port, allow_origins=args.cors)
     return 0
@@ -259,16 +272,20 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
-    from faqbot.render import to_text
+    from faqbot.locations import history_file
+    from faqbot.repl import Repl, open_history
+    from faqbot.session import Session
 
-    bot = _bot(args)
-    color = not args.no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
-    context: str | None = None
-    for line in sys.stdin:
-        question = line.strip()
-        if not question:
-            continue
-        answer = bot.ask(question, context)
-        context = answer.drug or context
-        print(to_text(answer, _width(), color) + "\n", flush=True)
-    return 0
+    session = Session(_bot(args))
+    if not sys.stdin.isatty():  # piped: plain answers, no prompt, no escape codes
+        repl = Repl(session, color=False)
+        for line in sys.stdin:
+            reply = repl.handle(line)
+            if reply is None:
+                break
+            if reply:
+                print(reply, flush=True)
+        return 0
+    no_color = args.no_color or bool(os.environ.get("NO_COLOR"))
+    color = not no_color and sys.stdout.isatty()
+    return Repl(session, color=color, history=open_history(history_file())).run()
