@@ -169,3 +169,26 @@ def test_real_terminal_end_to_end(tmux: list[str], tmp_path: Path) -> None:
     else:
         raise AssertionError("faqbot did not exit on Ctrl-D")
     assert "does it cause naseau" in (tmp_path / "state" / "faqbot" / "history").read_text()
+
+
+def test_completion_of_commands_drugs_and_topics(shipped_bot: Bot) -> None:
+    """Tab completes slash commands, drug names after /drug, and the focused drug's topics."""
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from faqbot.repl import _Completer
+
+    session = Session(shipped_bot)
+    completer = _Completer(
+        lambda: [e.title for e in session.bot.index.medications["milnacipran"].entries()],
+        ["Milnacipran"],
+    )
+
+    def complete(text: str) -> list[str]:
+        found = completer.get_completions(Document(text), CompleteEvent(completion_requested=True))
+        return [c.text for c in found]
+
+    assert complete("/dr") == ["/drugs", "/drug"]
+    assert complete("/drug mil") == ["Milnacipran"]
+    assert "Sweating" in complete("does it cause Swe")
+    assert "Milnacipran" in complete("is mi")
