@@ -9,7 +9,7 @@ drug in focus, the last topic and the last offer, never the whole conversation.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from rapidfuzz import fuzz
@@ -75,7 +75,7 @@ class Session:
         chosen = self._choice(text)
         answer = chosen if chosen is not None else self._ask(text)
         self._remember(answer)
-        return answer
+        return replace(answer, question=text)  # the question as the person asked it
 
     def _ask(self, text: str) -> Answer:
         lead = _FOLLOW_UP.match(text.strip())

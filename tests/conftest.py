@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,13 @@ SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus" / "rxhive-v1"
 MILNACIPRAN_PAGE = SHARED / "pages" / "milnacipran.md"
 KNOWLEDGE = ROOT / "knowledge"
+
+
+def missing_tool(reason: str) -> None:
+    """Skip for a tool the machine lacks; in CI (FAQBOT_CI_STRICT=1) fail instead."""
+    if os.environ.get("FAQBOT_CI_STRICT") == "1":
+        pytest.fail(f"CI must run this test, but {reason}")
+    pytest.skip(reason, allow_module_level=True)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import KNOWLEDGE, ROOT
+from conftest import KNOWLEDGE, ROOT, missing_tool
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
@@ -125,7 +125,7 @@ def test_piped_chat_is_plain(tmp_path: Path) -> None:
 def tmux(tmp_path: Path) -> Iterator[list[str]]:
     """A private tmux server; skips when tmux is not installed."""
     if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed")
+        missing_tool("tmux is not installed (apt-get install tmux)")
     base = ["tmux", "-S", str(tmp_path / "tmux.sock")]
     yield base
     subprocess.run([*base, "kill-server"], capture_output=True, check=False)

@@ -42,6 +42,13 @@ def test_follow_ups_keep_the_drug(shipped_bot: Bot) -> None:
     ]
 
 
+def test_the_reply_echoes_the_question_as_asked(shipped_bot: Bot) -> None:
+    """A follow-up's reply carries the words the person typed, not the rewritten question."""
+    session = Session(shipped_bot)
+    session.ask("does milnacipran cause dry mouth")
+    assert session.ask("what about sweating?").question == "what about sweating?"
+
+
 def test_naming_another_drug_switches_and_keeps_the_question(corpus_bot: Bot) -> None:
     """Asking "what about gabapentin?" after an addiction question asks it of gabapentin."""
     session = Session(corpus_bot)
