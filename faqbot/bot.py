@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from faqbot import cache
 from faqbot.answer import GENERIC_DISCLAIMER, Answer, EntryRef
 from faqbot.index import Index, build_index
-from faqbot.knowledge import load_dir
 from faqbot.lexicon import LEXICON_FILE, load_lexicon
 from faqbot.locations import shipped_knowledge_dir
 from faqbot.matcher import Match, Matcher
@@ -28,18 +28,38 @@ MAX_QUESTION = 2000  # characters of a question that are read; the rest is ignor
 def load_knowledge(directory: Path, cache_dir: Path | None = None) -> Index:
     """Load every knowledge file in ``directory`` and index it.
 
-    The folder's own ``lexicon.yaml`` is used when it has one, else the shipped lexicon.
-    Raises :class:`~faqbot.errors.KnowledgeError` naming each bad file and line.
+    The folder's own ``lexicon.yaml`` is used when it has one, else the shipped lexicon. With
+    ``cache_dir``, the index is kept there and used until a knowledge file, the lexicon or
+    faqbot itself changes. Raises :class:`~faqbot.errors.KnowledgeError` naming each bad file
+    and line.
     """
-    return index_medications(load_dir(directory, cache_dir), directory)
+    lexicon_path = _lexicon_path(directory)
+    if cache_dir is None:
+        return _load_index(directory, lexicon_path)
+    key = f"{directory.resolve()}\n{lexicon_path.resolve()}"
+    # Taken before the files are read, so that an edit made meanwhile is noticed next time.
+    snap = cache.snapshot([*cache.knowledge_files(directory), lexicon_path, *cache.code_files()])
+    index = cache.read_index(cache_dir, key, snap)
+    if index is None:
+        index = _load_index(directory, lexicon_path)
+        cache.write_index(cache_dir, key, snap, index)
+    return index
 
 
 def index_medications(medications: Iterable[Medication], folder: Path | None = None) -> Index:
     """Index ``medications`` with ``folder``'s ``lexicon.yaml``, else the shipped lexicon."""
-    lexicon_path = folder / LEXICON_FILE if folder is not None else None
-    if lexicon_path is None or not lexicon_path.is_file():
-        lexicon_path = shipped_knowledge_dir() / LEXICON_FILE
-    return build_index(medications, load_lexicon(lexicon_path))
+    return build_index(medications, load_lexicon(_lexicon_path(folder)))
+
+
+def _lexicon_path(folder: Path | None) -> Path:
+    own = folder / LEXICON_FILE if folder is not None else None
+    return own if own is not None and own.is_file() else shipped_knowledge_dir() / LEXICON_FILE
+
+
+def _load_index(directory: Path, lexicon_path: Path) -> Index:
+    from faqbot.knowledge import load_dir  # imports YAML: only when there is no cached index
+
+    return build_index(load_dir(directory), load_lexicon(lexicon_path))
 
 
 class Bot:

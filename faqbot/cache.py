@@ -1,6 +1,10 @@
-"""A pickle cache of loaded knowledge, used while the files it was made from are unchanged.
+"""Pickle caches of loaded knowledge, used while the files they were made from are unchanged.
 
-The cache only saves time: one that is missing, stale, corrupt or cannot be written is ignored.
+Two kinds: the medications of a knowledge folder (``knowledge.load_dir``), and the whole index
+built from a folder and a lexicon (``bot.load_knowledge``). An index holds what faqbot's code
+made of the files, so it is also tied to that code: any change to faqbot's modules drops it.
+
+A cache only saves time: one that is missing, stale, corrupt or cannot be written is ignored.
 Like any pickle it must live where only its user can write, such as the user's cache folder.
 """
 
@@ -8,22 +12,39 @@ from __future__ import annotations
 
 import copyreg
 import gc
-import hashlib
 import io
 import os
 import pickle
+import sys
 import time
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
-from faqbot.atomic import write_atomic
+from faqbot.errors import KnowledgeError, Problem
 from faqbot.models import Dropped, Faq, Medication, Section, SideEffect, Source
 
-__all__ = ["Snapshot", "read", "snapshot", "write"]
+if TYPE_CHECKING:
+    from faqbot.index import Index
 
-_VERSION = 1
+__all__ = [
+    "RESERVED_NAMES",
+    "Snapshot",
+    "code_files",
+    "knowledge_files",
+    "read",
+    "read_index",
+    "snapshot",
+    "write",
+    "write_index",
+]
+
+RESERVED_NAMES = frozenset({"lexicon.yaml"})  # other kinds of file in a knowledge folder
+
+_VERSION = 2
 _FIELDS: dict[type, tuple[str, ...]] = {
     cls: tuple(f.name for f in fields(cls))
     for cls in (Medication, Section, SideEffect, Faq, Source, Dropped)
@@ -31,19 +52,50 @@ _FIELDS: dict[type, tuple[str, ...]] = {
 # A change to the models' fields makes older caches unusable.
 _SCHEMA = tuple((cls.__name__, names) for cls, names in _FIELDS.items())
 # A file changed this recently could change again without its size or mtime changing (mtimes
-# are coarse on many file systems), so such a folder is not cached yet.
+# are coarse on many file systems), so such files are not cached yet.
 _RACY_NS = 2_000_000_000
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """The name, size and mtime of each file in a folder, and when they were taken."""
+def knowledge_files(directory: Path) -> list[Path]:
+    """The knowledge files (``*.yaml``) of ``directory``, sorted; not hidden or reserved ones."""
+    try:
+        with os.scandir(directory) as entries:
+            names = sorted(
+                e.name
+                for e in entries
+                if e.name.endswith(".yaml")
+                and not e.name.startswith(".")
+                and e.name not in RESERVED_NAMES
+                and e.is_file()
+            )
+    except FileNotFoundError:
+        raise KnowledgeError([Problem(directory, 0, "knowledge folder not found")]) from None
+    except OSError as err:
+        message = f"cannot read the knowledge folder: {err.strerror or err}"
+        raise KnowledgeError([Problem(directory, 0, message)]) from None
+    if not names:
+        raise KnowledgeError([Problem(directory, 0, "no knowledge files (*.yaml) in this folder")])
+    return [directory / name for name in names]
+
+
+def code_files() -> list[Path]:
+    """faqbot's own modules, whose code a cached index depends on."""
+    package = Path(__file__).parent
+    try:
+        with os.scandir(package) as entries:
+            return sorted(package / e.name for e in entries if e.name.endswith(".py"))
+    except OSError:  # not a folder (a zip): the version alone must do
+        return []
+
+
+class Snapshot(NamedTuple):
+    """The name, size and mtime of each file, and when they were taken."""
 
     files: tuple[tuple[str, int, int], ...]
     taken_ns: int
 
 
-def snapshot(paths: list[Path]) -> Snapshot:
+def snapshot(paths: Iterable[Path]) -> Snapshot:
     """Take a snapshot of ``paths``; call it before reading them, so later edits are noticed."""
     taken_ns = time.time_ns()
     return Snapshot(tuple(_stat(p) for p in paths), taken_ns)
@@ -59,14 +111,7 @@ def _stat(path: Path) -> tuple[str, int, int]:
 
 def read(cache_dir: Path, folder: Path, snap: Snapshot) -> list[Medication] | None:
     """The medications cached for ``folder`` if its files still match ``snap``, else None."""
-    try:
-        with _cache_file(cache_dir, folder).open("rb") as f:
-            if pickle.load(f) != _header(folder, snap):
-                return None
-            with _gc_paused():
-                meds = pickle.load(f)
-    except Exception:  # a corrupt or foreign file fails in many ways; rebuilding is always safe
-        return None
+    meds = _read(_cache_file(cache_dir, "knowledge", folder), _header(folder, snap))
     if isinstance(meds, list) and all(isinstance(m, Medication) for m in meds):
         return meds
     return None
@@ -74,31 +119,70 @@ def read(cache_dir: Path, folder: Path, snap: Snapshot) -> list[Medication] | No
 
 def write(cache_dir: Path, folder: Path, snap: Snapshot, meds: list[Medication]) -> None:
     """Cache ``meds`` for ``folder``, unless a file is too recent to trust; never raises OSError."""
-    if any(mtime_ns > snap.taken_ns - _RACY_NS for _, _, mtime_ns in snap.files):
-        return
-    data = pickle.dumps(_header(folder, snap)) + _pickle_models(meds)
+    _write(_cache_file(cache_dir, "knowledge", folder), _header(folder, snap), snap, meds)
+
+
+def read_index(cache_dir: Path, key: str, snap: Snapshot) -> Index | None:
+    """The index cached under ``key`` if its files (and faqbot's code) still match ``snap``."""
+    from faqbot.index import Index
+
+    index = _read(_cache_file(cache_dir, "index", key), _header(key, snap))
+    return index if isinstance(index, Index) else None
+
+
+def write_index(cache_dir: Path, key: str, snap: Snapshot, index: Index) -> None:
+    """Cache ``index`` under ``key``, unless a file is too recent to trust; never raises OSError."""
+    if not _racy(snap):
+        index.precompute()  # tables made once, not in each process that loads the index
+        _write(_cache_file(cache_dir, "index", key), _header(key, snap), snap, index)
+
+
+def _racy(snap: Snapshot) -> bool:
+    """Whether a file changed so recently that it could change again unnoticed."""
+    return any(mtime_ns > snap.taken_ns - _RACY_NS for _, _, mtime_ns in snap.files)
+
+
+def _read(path: Path, header: tuple[object, ...]) -> object:
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        write_atomic(_cache_file(cache_dir, folder), data)
+        with path.open("rb") as f:
+            if pickle.load(f) != header:
+                return None
+            with _gc_paused():
+                return pickle.load(f)
+    except Exception:  # a corrupt or foreign file fails in many ways; rebuilding is always safe
+        return None
+
+
+def _write(path: Path, header: tuple[object, ...], snap: Snapshot, value: object) -> None:
+    if _racy(snap):
+        return
+    from faqbot.atomic import write_atomic  # only when writing
+
+    data = pickle.dumps(header) + _dumps(value)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, data)
     except OSError:  # a read-only or full disk only costs speed
         pass
 
 
-def _cache_file(cache_dir: Path, folder: Path) -> Path:
-    digest = hashlib.sha256(os.fsencode(folder)).hexdigest()[:16]
-    return cache_dir / f"knowledge-{digest}.pickle"
+def _cache_file(cache_dir: Path, kind: str, key: Path | str) -> Path:
+    # Checksums, quicker to import than hashlib: two keys that share a file only take turns
+    # in it, since its header holds the whole key.
+    data = os.fsencode(key)
+    return cache_dir / f"{kind}-{zlib.crc32(data):08x}{zlib.adler32(data):08x}.pickle"
 
 
-def _header(folder: Path, snap: Snapshot) -> tuple[object, ...]:
-    return (_VERSION, _SCHEMA, str(folder), snap.files)
+def _header(key: Path | str, snap: Snapshot) -> tuple[object, ...]:
+    return (_VERSION, sys.version_info[:2], _SCHEMA, str(key), snap.files)
 
 
-def _pickle_models(meds: list[Medication]) -> bytes:
+def _dumps(value: object) -> bytes:
     """Pickle models as calls of their class, which load faster than dataclass pickling."""
     out = io.BytesIO()
     pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = copyreg.dispatch_table | dict.fromkeys(_FIELDS, _as_call)
-    pickler.dump(meds)
+    pickler.dump(value)
     return out.getvalue()
 
 
@@ -109,7 +193,7 @@ def _as_call(model: object) -> tuple[type, tuple[object, ...]]:
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """Pause the garbage collector, which slows the loading of many objects and finds no
-    garbage there: the models hold no reference cycles."""
+    garbage there: the cached objects hold no reference cycles."""
     enabled = gc.isenabled()
     gc.disable()
     try:

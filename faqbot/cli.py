@@ -187,7 +187,6 @@ def _check(args: argparse.Namespace) -> int:
 
 def _ask(args: argparse.Namespace) -> int:
     from faqbot.render import to_json, to_text
-    from faqbot.session import Session
 
     bot = _bot(args)
     if args.question != "-":
@@ -196,6 +195,8 @@ def _ask(args: argparse.Namespace) -> int:
         answer = bot.ask(args.question)
         print(to_json(answer) if args.json else to_text(answer, _width()))
         return 0
+    from faqbot.session import Session
+
     conversation = Session(bot)
     for line in sys.stdin:
         question = line.rstrip("\n")

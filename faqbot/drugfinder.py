@@ -6,8 +6,6 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
-
 from faqbot.index import PART, Index
 from faqbot.normalize import stem
 
@@ -64,6 +62,8 @@ def _correct_name(
     if starts:
         _ask_between(starts, i, index, mention)  # "hydr", "clon": which one?
         return
+    from rapidfuzz import fuzz, process  # here: the one-shot path rarely needs it
+
     found = process.extract(
         word, index.name_word_list, scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF, limit=3
     )

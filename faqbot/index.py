@@ -13,10 +13,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from faqbot.lexicon import Lexicon, topic_token
 from faqbot.models import Entry, Medication
-from faqbot.normalize import normalize, stem
+from faqbot.normalize import normalize, stem, tokens
 from faqbot.spelling import Speller
 
 __all__ = ["CompiledDrug", "CompiledEntry", "Index", "build_index", "name_variants"]
@@ -34,13 +35,12 @@ ORIGINAL_SHARE = 0.25
 _NAME_SPLIT = re.compile(r"\s*(?:\+|/|,|&|\band\b|\bwith\b)\s*")
 
 
-@dataclass(frozen=True, slots=True)
-class CompiledEntry:
+class CompiledEntry(NamedTuple):
     """An entry's terms (token → how strongly the entry is about it) and its title's terms."""
 
     entry: Entry
     terms: dict[str, float]
-    title_terms: frozenset[str]
+    title_terms: tuple[str, ...]  # not a set: the garbage collector need not look at it
 
 
 @dataclass
@@ -75,6 +75,16 @@ class Index:
         if compiled is None:
             compiled = self._compiled[slug] = compile_drug(self.medications[slug], self.lexicon)
         return compiled
+
+    def precompute(self) -> None:
+        """Make now the tables that take longer to make than to load (before the index is
+        cached); sets made of other sets are not among them."""
+        self.lexicon.precompute()
+        _ = self.name_word_list, self.name_owners, self.lexicon_speller, self.speller
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without compiled drugs, which are quick to make again when asked about."""
+        return {**self.__dict__, "_compiled": {}}
 
     @cached_property
     def name_word_list(self) -> list[str]:
@@ -130,13 +140,13 @@ def build_index(medications: Iterable[Medication], lexicon: Lexicon) -> Index:
     """Index the names of all ``medications``; their entries compile on first use."""
     meds = {m.slug: m for m in medications}
     names: dict[tuple[str, ...], dict[str, int]] = {}
-    words: set[str] = set()
+    titles: set[str] = set()  # many drugs share titles ("Nausea"): each is read once
     for slug, med in meds.items():
         for key, rank in name_variants(med):
             owners = names.setdefault(key, {})
             owners[slug] = max(owners.get(slug, PART), rank)
-        for entry in med.entries():
-            words.update(normalize(entry.title).split())
+        titles.update(entry.title for entry in med.entries())
+    words = {w for title in titles for w in normalize(title).split()}
     name_words = {w for key in names for w in key if len(w) >= 3}
     return Index(
         lexicon=lexicon,
@@ -146,15 +156,6 @@ def build_index(medications: Iterable[Medication], lexicon: Lexicon) -> Index:
         words=frozenset(words - name_words),
         longest_name=max((len(k) for k in names), default=1),
     )
-
-
-def question_terms(text: str, lexicon: Lexicon, keep_originals: bool = False) -> list[str]:
-    """Stemmed, lexicon-rewritten words of ``text``, without stopwords."""
-    stems = [stem(w) for w in normalize(text).split()]
-    terms = rewrite_terms(stems, lexicon)
-    if keep_originals:
-        terms += [w for w in stems if w not in lexicon.stopwords and w not in terms]
-    return terms
 
 
 def rewrite_terms(stems: list[str], lexicon: Lexicon) -> list[str]:
@@ -199,10 +200,12 @@ def _compile_entry(entry: Entry, text: str, lexicon: Lexicon, own_name: set[str]
                 terms[t] = weight
 
     def add(text: str, weight: float) -> set[str]:
-        concepts = set(question_terms(text, lexicon)) - own_name
-        originals = set(question_terms(text, lexicon, keep_originals=True)) - concepts
+        # The concepts the text is about, and at a share, the words phrases stood in for.
+        stems = tokens(text)
+        found = rewrite_terms(stems, lexicon)
+        concepts = set(found) - own_name
         put(concepts, weight)
-        put(originals, weight * ORIGINAL_SHARE)
+        put(set(stems) - lexicon.stopwords - set(found), weight * ORIGINAL_SHARE)
         return concepts
 
     title = add(entry.title, TITLE_WEIGHT)
@@ -214,4 +217,4 @@ def _compile_entry(entry: Entry, text: str, lexicon: Lexicon, own_name: set[str]
     elif entry.kind == "side_effect":
         terms.setdefault(topic_token("side_effects"), SIDE_EFFECT_TOPIC_WEIGHT)
     add(text, TEXT_WEIGHT)
-    return CompiledEntry(entry, terms, frozenset(title))
+    return CompiledEntry(entry, terms, tuple(title))

@@ -6,7 +6,6 @@ problem of a file as ``file:line: message``, so that a person can fix them all i
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from faqbot import cache
+from faqbot.cache import RESERVED_NAMES
 from faqbot.errors import KnowledgeError, Problem
 from faqbot.models import Dropped, Faq, Medication, Section, SideEffect, Source
 from faqbot.slug import slugify
@@ -38,7 +38,6 @@ __all__ = [
 ]
 
 FORMAT = 1
-RESERVED_NAMES = frozenset({"lexicon.yaml"})  # other kinds of file in a knowledge folder
 
 # The fields each mapping may hold, in the order they are written.
 _TOP = (
@@ -557,7 +556,7 @@ def load_dir(directory: Path, cache_dir: Path | None = None) -> list[Medication]
     Raises KnowledgeError with the problems of all files. With ``cache_dir``, the result is
     cached there until a file in ``directory`` is added, removed or changed.
     """
-    paths = _knowledge_files(directory)
+    paths = cache.knowledge_files(directory)
     folder = directory.resolve()
     snap = cache.snapshot(paths)
     if cache_dir is not None:
@@ -568,28 +567,6 @@ def load_dir(directory: Path, cache_dir: Path | None = None) -> list[Medication]
     if cache_dir is not None:
         cache.write(cache_dir, folder, snap, meds)
     return meds
-
-
-def _knowledge_files(directory: Path) -> list[Path]:
-    """The knowledge files of ``directory``; hidden files and reserved names are not."""
-    try:
-        with os.scandir(directory) as entries:
-            names = sorted(
-                e.name
-                for e in entries
-                if e.name.endswith(".yaml")
-                and not e.name.startswith(".")
-                and e.name not in RESERVED_NAMES
-                and e.is_file()
-            )
-    except FileNotFoundError:
-        raise KnowledgeError([Problem(directory, 0, "knowledge folder not found")]) from None
-    except OSError as err:
-        message = f"cannot read the knowledge folder: {err.strerror or err}"
-        raise KnowledgeError([Problem(directory, 0, message)]) from None
-    if not names:
-        raise KnowledgeError([Problem(directory, 0, "no knowledge files (*.yaml) in this folder")])
-    return [directory / name for name in names]
 
 
 def _load_files(paths: list[Path]) -> list[Medication]:

@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import yaml
-
 from faqbot.errors import KnowledgeError, Problem
 from faqbot.normalize import normalize, stem, tokens
 
@@ -94,37 +92,38 @@ class Lexicon:
         s = stem(word)
         return word in self.english or s in self.english or s in self.vocabulary
 
+    def precompute(self) -> None:
+        """Make now the tables otherwise made on first use (before the lexicon is cached)."""
+        _ = self.concepts, self.vocabulary, self._lengths_from
+
     @cached_property
-    def _longest_from(self) -> dict[str, int]:
-        """For each word that starts a phrase, the length of the longest such phrase."""
-        longest: dict[str, int] = {}
+    def _lengths_from(self) -> dict[str, tuple[int, ...]]:
+        """For each word that starts a phrase, the lengths of such phrases, longest first."""
+        lengths: dict[str, set[int]] = {}
         for phrase in self.phrases:
-            longest[phrase[0]] = max(longest.get(phrase[0], 0), len(phrase))
-        return longest
+            lengths.setdefault(phrase[0], set()).add(len(phrase))
+        return {w: tuple(sorted(n, reverse=True)) for w, n in lengths.items()}
 
     def rewrite(self, words: list[str], keep_originals: bool = False) -> list[str]:
         """Replace the longest known phrases by their concept tokens, left to right."""
         words = [w for w in words if w not in SKIPPED]
-        longest_from = self._longest_from
+        lengths_from, phrases = self._lengths_from, self.phrases
+        starts = [i for i, w in enumerate(words) if w in lengths_from]
+        if not starts:
+            return words
         out: list[str] = []
-        i = 0
-        while i < len(words):
-            longest = longest_from.get(words[i], 0)
-            if not longest:
-                out.append(words[i])
-                i += 1
+        done = 0  # words before this one are in ``out`` or replaced
+        for i in starts:
+            if i < done:
                 continue
-            for n in range(min(longest, len(words) - i), 0, -1):
-                concept = self.phrases.get(tuple(words[i : i + n]))
+            for n in lengths_from[words[i]]:
+                concept = phrases.get(tuple(words[i : i + n])) if i + n <= len(words) else None
                 if concept is not None:
-                    if keep_originals:
-                        out.extend(words[i : i + n])
-                    out.extend(concept)
-                    i += n
+                    out += words[done : i + n] if keep_originals else words[done:i]
+                    out += concept
+                    done = i + n
                     break
-            else:
-                out.append(words[i])
-                i += 1
+        out += words[done:]
         return out
 
 
@@ -210,8 +209,11 @@ def validate_lexicon(data: object, path: Path) -> list[Problem]:
 
 def load_lexicon(path: Path) -> Lexicon:
     """Read and validate a lexicon file; KnowledgeError on any problem."""
+    import yaml  # only when the lexicon is not in the cache: importing it takes a while
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except (OSError, UnicodeDecodeError) as e:
         raise KnowledgeError([Problem(path, 1, f"cannot read the lexicon: {e}")]) from None
     except yaml.YAMLError as e:
@@ -223,6 +225,3 @@ def load_lexicon(path: Path) -> Lexicon:
     if problems:
         raise KnowledgeError(problems)
     return build_lexicon(data)
-
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

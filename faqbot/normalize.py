@@ -8,8 +8,8 @@ from functools import lru_cache
 
 __all__ = ["normalize", "stem", "tokens"]
 
-_APOSTROPHES = str.maketrans({"\u2019": "", "\u2018": "", "'": "", "`": "", "\u00b4": ""})
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+_APOSTROPHES = ("\u2019", "\u2018", "'", "`", "\u00b4")  # dropped: "can't" is "cant"
+_WORD = re.compile(r"[0-9a-z]+")
 # Longest suffix first: (suffix, replacement, shortest stem it may leave).
 _SUFFIXES = (
     ("iness", "y", 3),
@@ -25,9 +25,18 @@ _KEEP = frozenset({"does", "this", "its", "yes", "less", "gas", "was", "has", "a
 
 def normalize(text: str) -> str:
     """Casefold, strip accents and punctuation, fold ``can't`` to ``cant``; idempotent."""
-    folded = unicodedata.normalize("NFKD", text.casefold().translate(_APOSTROPHES))
-    ascii_text = folded.encode("ascii", "ignore").decode()
-    return " ".join(_NON_WORD.sub(" ", ascii_text).split())
+    return " ".join(_WORD.findall(_folded(text)))
+
+
+def _folded(text: str) -> str:
+    """``text`` casefolded, without apostrophes, accents or other non-ASCII characters."""
+    folded = text.casefold()
+    for mark in _APOSTROPHES:
+        if mark in folded:
+            folded = folded.replace(mark, "")
+    if folded.isascii():  # the common case; decomposing changes nothing then
+        return folded
+    return unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
 
 
 @lru_cache(maxsize=65536)
@@ -49,4 +58,4 @@ def stem(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Normalised, stemmed words of ``text``."""
-    return [stem(w) for w in normalize(text).split()]
+    return list(map(stem, _WORD.findall(_folded(text))))

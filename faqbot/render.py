@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
 from typing import Any
 
@@ -41,6 +40,8 @@ def to_dict(answer: Answer) -> dict[str, Any]:
 
 def to_json(answer: Answer, **extra: Any) -> str:
     """One line of JSON (UTF-8 text, no ASCII escapes), with any ``extra`` keys added."""
+    import json  # here: text answers, the common one-shot case, don't need it
+
     return json.dumps({**to_dict(answer), **extra}, ensure_ascii=False, allow_nan=False)
 
 

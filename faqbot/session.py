@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from rapidfuzz import fuzz
-
 from faqbot.answer import Answer
 from faqbot.bot import Bot
 from faqbot.errors import FaqbotError
@@ -178,6 +176,8 @@ def _picked(text: str, labels: tuple[str, ...]) -> int | None:
     said = normalize(text)
     if not said:
         return None
+    from rapidfuzz import fuzz  # here: only a pick among suggestions needs it
+
     scores = [fuzz.ratio(said, normalize(label)) for label in labels]
     best = max(range(len(labels)), key=scores.__getitem__)
     return best if scores[best] >= CHOICE_CUTOFF else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 
@@ -28,5 +27,7 @@ def drug_slug(title: str, max_length: int = 60) -> str:
     full = slugify(title, max_length=10_000)
     if len(full) <= max_length:
         return full
+    import hashlib  # here: only long titles need it, and the one-shot path starts faster
+
     digest = hashlib.sha1(full.encode()).hexdigest()[:8]
     return f"{slugify(title, max_length - 9)}-{digest}"

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 __all__ = ["Speller", "correct_with"]
 
@@ -18,21 +14,37 @@ def max_edits(word: str) -> int:
     return 1 if len(word) <= 6 else 2
 
 
-@dataclass
 class Speller:
     """Corrects a word to the nearest of ``words`` (one edit for short words, two for long)."""
 
-    words: list[str]
-    anagrams: dict[str, str] = field(default_factory=dict)
+    def __init__(self, words: Iterable[str]) -> None:
+        # Sorted, as the first of equally close words wins, and by length, as a word can be
+        # no fewer edits away than its length differs.
+        self._by_length: dict[int, list[str]] = {}
+        for w in sorted(set(words)):
+            self._by_length.setdefault(len(w), []).append(w)
+        self._near: dict[tuple[int, int], list[str]] = {}  # made when first needed
 
     @classmethod
     def of(cls, words: Iterable[str]) -> Speller:
-        unique = sorted(set(words))
-        anagrams: dict[str, str] = {}
-        for w in unique:
-            if len(w) >= 5:
-                anagrams.setdefault("".join(sorted(w)), w)
-        return cls(unique, anagrams)
+        return cls(words)
+
+    def within(self, length: int, edits: int) -> list[str]:
+        """The words, sorted, whose length is within ``edits`` of ``length``."""
+        near = self._near.get((length, edits))
+        if near is None:
+            lengths = range(length - edits, length + edits + 1)
+            near = sorted(w for n in lengths for w in self._by_length.get(n, ()))
+            self._near[length, edits] = near
+        return near
+
+    def anagram(self, word: str) -> str | None:
+        """The first known word made of the same letters as ``word``, if any."""
+        letters, key = set(word), sorted(word)
+        for w in self._by_length.get(len(word), ()):
+            if w[0] in letters and w[-1] in letters and sorted(w) == key:
+                return w
+        return None
 
     def correct(self, word: str) -> str | None:
         """The word meant, or None when no known word is close enough."""
@@ -44,10 +56,14 @@ class Speller:
         edits = max_edits(word)
         if not edits:
             return None
-        found = process.extractOne(word, self.words, scorer=OSA.distance, score_cutoff=edits)
+        from rapidfuzz import process  # imported when first needed: a question may not
+        from rapidfuzz.distance import OSA
+
+        near = self.within(len(word), edits)
+        found = process.extractOne(word, near, scorer=OSA.distance, score_cutoff=edits)
         if found is not None:
             return found[0], found[1]
-        anagram = self.anagrams.get("".join(sorted(word))) if len(word) >= 5 else None
+        anagram = self.anagram(word) if len(word) >= 5 else None
         return (anagram, 1.5) if anagram else None
 
 
