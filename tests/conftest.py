@@ -16,6 +16,16 @@ MILNACIPRAN_PAGE = SHARED / "pages" / "milnacipran.md"
 KNOWLEDGE = ROOT / "knowledge"
 
 
+def write_two_drugs(folder: Path) -> Path:
+    """The shipped milnacipran plus a renamed copy (Zelvorine), so a drug must be in focus."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = (KNOWLEDGE / "milnacipran.yaml").read_text(encoding="utf-8")
+    (folder / "milnacipran.yaml").write_text(text, encoding="utf-8")
+    renamed = text.replace("milnacipran", "zelvorine").replace("Milnacipran", "Zelvorine")
+    (folder / "zelvorine.yaml").write_text(renamed, encoding="utf-8")
+    return folder
+
+
 def missing_tool(reason: str) -> None:
     """Skip for a tool the machine lacks; in CI (FAQBOT_CI_STRICT=1) fail instead."""
     if os.environ.get("FAQBOT_CI_STRICT") == "1":

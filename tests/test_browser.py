@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from conftest import ROOT, missing_tool
-from test_web import write_two_drugs
+from conftest import ROOT, missing_tool, write_two_drugs
 
 from faqbot.bot import Bot, load_knowledge
 

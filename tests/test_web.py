@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import KNOWLEDGE
+from conftest import write_two_drugs
 
 pytest.importorskip("starlette", reason="the web extra is not installed")
 
@@ -22,16 +22,6 @@ from faqbot.web import create_app
 
 CONTRACT = {*to_dict(Answer("q", "text", "disclaimer", "answered")), "session_id", "drug"}
 ClientFactory = Callable[..., TestClient]
-
-
-def write_two_drugs(folder: Path) -> Path:
-    """The shipped milnacipran plus a renamed copy (Zelvorine), so a drug must be in focus."""
-    folder.mkdir(parents=True, exist_ok=True)
-    text = (KNOWLEDGE / "milnacipran.yaml").read_text(encoding="utf-8")
-    (folder / "milnacipran.yaml").write_text(text, encoding="utf-8")
-    renamed = text.replace("milnacipran", "zelvorine").replace("Milnacipran", "Zelvorine")
-    (folder / "zelvorine.yaml").write_text(renamed, encoding="utf-8")
-    return folder
 
 
 class Clock:
