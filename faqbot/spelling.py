@@ -24,6 +24,7 @@ class Speller:
         for w in sorted(set(words)):
             self._by_length.setdefault(len(w), []).append(w)
         self._near: dict[tuple[int, int], list[str]] = {}  # made when first needed
+        self._anagrams: dict[int, dict[str, str]] = {}  # by length, made when first needed
 
     @classmethod
     def of(cls, words: Iterable[str]) -> Speller:
@@ -40,11 +41,13 @@ class Speller:
 
     def anagram(self, word: str) -> str | None:
         """The first known word made of the same letters as ``word``, if any."""
-        letters, key = set(word), sorted(word)
-        for w in self._by_length.get(len(word), ()):
-            if w[0] in letters and w[-1] in letters and sorted(w) == key:
-                return w
-        return None
+        table = self._anagrams.get(len(word))
+        if table is None:
+            table = {}
+            for w in self._by_length.get(len(word), ()):
+                table.setdefault("".join(sorted(w)), w)  # sorted words: the first one wins
+            self._anagrams[len(word)] = table
+        return table.get("".join(sorted(word)))
 
     def correct(self, word: str) -> str | None:
         """The word meant, or None when no known word is close enough."""
