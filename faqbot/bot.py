@@ -6,9 +6,10 @@ Every reply's disclaimer is chosen here, in one place: the drug's own when an en
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import replace
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from faqbot import cache
 from faqbot.answer import GENERIC_DISCLAIMER, Answer, EntryRef
@@ -20,12 +21,15 @@ from faqbot.models import Entry, Medication
 from faqbot.smalltalk import small_talk
 from faqbot.triage import URGENT_NOTICE, is_urgent
 
+if TYPE_CHECKING:
+    from faqbot.locations import StrPath
+
 __all__ = ["MAX_QUESTION", "Bot", "index_medications", "load_knowledge"]
 
 MAX_QUESTION = 2000  # characters of a question that are read; the rest is ignored
 
 
-def load_knowledge(directory: Path, cache_dir: Path | None = None) -> Index:
+def load_knowledge(directory: StrPath, cache_dir: StrPath | None = None) -> Index:
     """Load every knowledge file in ``directory`` and index it.
 
     The folder's own ``lexicon.yaml`` is used when it has one, else the shipped lexicon. With
@@ -36,7 +40,7 @@ def load_knowledge(directory: Path, cache_dir: Path | None = None) -> Index:
     lexicon_path = _lexicon_path(directory)
     if cache_dir is None:
         return _load_index(directory, lexicon_path)
-    key = f"{directory.resolve()}\n{lexicon_path.resolve()}"
+    key = f"{os.path.realpath(directory)}\n{os.path.realpath(lexicon_path)}"
     # Taken before the files are read, so that an edit made meanwhile is noticed next time.
     snap = cache.snapshot([*cache.knowledge_files(directory), lexicon_path, *cache.code_files()])
     index = cache.read_index(cache_dir, key, snap)
@@ -46,17 +50,18 @@ def load_knowledge(directory: Path, cache_dir: Path | None = None) -> Index:
     return index
 
 
-def index_medications(medications: Iterable[Medication], folder: Path | None = None) -> Index:
+def index_medications(medications: Iterable[Medication], folder: StrPath | None = None) -> Index:
     """Index ``medications`` with ``folder``'s ``lexicon.yaml``, else the shipped lexicon."""
     return build_index(medications, load_lexicon(_lexicon_path(folder)))
 
 
-def _lexicon_path(folder: Path | None) -> Path:
-    own = folder / LEXICON_FILE if folder is not None else None
-    return own if own is not None and own.is_file() else shipped_knowledge_dir() / LEXICON_FILE
+def _lexicon_path(folder: StrPath | None) -> str:
+    if folder is not None and os.path.isfile(own := os.path.join(folder, LEXICON_FILE)):
+        return own
+    return os.path.join(shipped_knowledge_dir(), LEXICON_FILE)
 
 
-def _load_index(directory: Path, lexicon_path: Path) -> Index:
+def _load_index(directory: StrPath, lexicon_path: str) -> Index:
     from faqbot.knowledge import load_dir  # imports YAML: only when there is no cached index
 
     return build_index(load_dir(directory), load_lexicon(lexicon_path))

@@ -10,9 +10,7 @@ Like any pickle it must live where only its user can write, such as the user's c
 
 from __future__ import annotations
 
-import copyreg
 import gc
-import io
 import os
 import pickle
 import sys
@@ -20,8 +18,6 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import fields
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from faqbot.errors import KnowledgeError, Problem
@@ -29,6 +25,7 @@ from faqbot.models import Dropped, Faq, Medication, Section, SideEffect, Source
 
 if TYPE_CHECKING:
     from faqbot.index import Index
+    from faqbot.locations import StrPath
 
 __all__ = [
     "RESERVED_NAMES",
@@ -44,20 +41,21 @@ __all__ = [
 
 RESERVED_NAMES = frozenset({"lexicon.yaml"})  # other kinds of file in a knowledge folder
 
-_VERSION = 2
-_FIELDS: dict[type, tuple[str, ...]] = {
-    cls: tuple(f.name for f in fields(cls))
-    for cls in (Medication, Section, SideEffect, Faq, Source, Dropped)
-}
+_VERSION = 3
 # A change to the models' fields makes older caches unusable.
-_SCHEMA = tuple((cls.__name__, names) for cls, names in _FIELDS.items())
+_SCHEMA = tuple(
+    (cls.__name__, cls._fields) for cls in (Medication, Section, SideEffect, Faq, Source, Dropped)
+)
 # A file changed this recently could change again without its size or mtime changing (mtimes
 # are coarse on many file systems), so such files are not cached yet.
 _RACY_NS = 2_000_000_000
 
 
-def knowledge_files(directory: Path) -> list[Path]:
-    """The knowledge files (``*.yaml``) of ``directory``, sorted; not hidden or reserved ones."""
+def knowledge_files(directory: StrPath) -> list[str]:
+    """The knowledge files (``*.yaml``) of ``directory``, sorted; not hidden or reserved ones.
+
+    Paths here are strings: pathlib takes a noticeable share of a one-shot answer to import.
+    """
     try:
         with os.scandir(directory) as entries:
             names = sorted(
@@ -75,15 +73,15 @@ def knowledge_files(directory: Path) -> list[Path]:
         raise KnowledgeError([Problem(directory, 0, message)]) from None
     if not names:
         raise KnowledgeError([Problem(directory, 0, "no knowledge files (*.yaml) in this folder")])
-    return [directory / name for name in names]
+    return [os.path.join(directory, name) for name in names]
 
 
-def code_files() -> list[Path]:
+def code_files() -> list[str]:
     """faqbot's own modules, whose code a cached index depends on."""
-    package = Path(__file__).parent
+    package = os.path.dirname(__file__)
     try:
         with os.scandir(package) as entries:
-            return sorted(package / e.name for e in entries if e.name.endswith(".py"))
+            return sorted(e.path for e in entries if e.name.endswith(".py"))
     except OSError:  # not a folder (a zip): the version alone must do
         return []
 
@@ -95,21 +93,22 @@ class Snapshot(NamedTuple):
     taken_ns: int
 
 
-def snapshot(paths: Iterable[Path]) -> Snapshot:
+def snapshot(paths: Iterable[StrPath]) -> Snapshot:
     """Take a snapshot of ``paths``; call it before reading them, so later edits are noticed."""
     taken_ns = time.time_ns()
     return Snapshot(tuple(_stat(p) for p in paths), taken_ns)
 
 
-def _stat(path: Path) -> tuple[str, int, int]:
+def _stat(path: StrPath) -> tuple[str, int, int]:
+    name = os.path.basename(path)
     try:
         st = os.stat(path)
     except OSError:  # gone or unreadable: never matches a cache, and reading it says why
-        return path.name, -1, -1
-    return path.name, st.st_size, st.st_mtime_ns
+        return name, -1, -1
+    return name, st.st_size, st.st_mtime_ns
 
 
-def read(cache_dir: Path, folder: Path, snap: Snapshot) -> list[Medication] | None:
+def read(cache_dir: StrPath, folder: StrPath, snap: Snapshot) -> list[Medication] | None:
     """The medications cached for ``folder`` if its files still match ``snap``, else None."""
     meds = _read(_cache_file(cache_dir, "knowledge", folder), _header(folder, snap))
     if isinstance(meds, list) and all(isinstance(m, Medication) for m in meds):
@@ -117,12 +116,12 @@ def read(cache_dir: Path, folder: Path, snap: Snapshot) -> list[Medication] | No
     return None
 
 
-def write(cache_dir: Path, folder: Path, snap: Snapshot, meds: list[Medication]) -> None:
+def write(cache_dir: StrPath, folder: StrPath, snap: Snapshot, meds: list[Medication]) -> None:
     """Cache ``meds`` for ``folder``, unless a file is too recent to trust; never raises OSError."""
     _write(_cache_file(cache_dir, "knowledge", folder), _header(folder, snap), snap, meds)
 
 
-def read_index(cache_dir: Path, key: str, snap: Snapshot) -> Index | None:
+def read_index(cache_dir: StrPath, key: str, snap: Snapshot) -> Index | None:
     """The index cached under ``key`` if its files (and faqbot's code) still match ``snap``."""
     from faqbot.index import Index
 
@@ -130,7 +129,7 @@ def read_index(cache_dir: Path, key: str, snap: Snapshot) -> Index | None:
     return index if isinstance(index, Index) else None
 
 
-def write_index(cache_dir: Path, key: str, snap: Snapshot, index: Index) -> None:
+def write_index(cache_dir: StrPath, key: str, snap: Snapshot, index: Index) -> None:
     """Cache ``index`` under ``key``, unless a file is too recent to trust; never raises OSError."""
     if not _racy(snap):
         index.precompute()  # tables made once, not in each process that loads the index
@@ -142,9 +141,9 @@ def _racy(snap: Snapshot) -> bool:
     return any(mtime_ns > snap.taken_ns - _RACY_NS for _, _, mtime_ns in snap.files)
 
 
-def _read(path: Path, header: tuple[object, ...]) -> object:
+def _read(path: str, header: tuple[object, ...]) -> object:
     try:
-        with path.open("rb") as f:
+        with open(path, "rb") as f:
             if pickle.load(f) != header:
                 return None
             with _gc_paused():
@@ -153,41 +152,30 @@ def _read(path: Path, header: tuple[object, ...]) -> object:
         return None
 
 
-def _write(path: Path, header: tuple[object, ...], snap: Snapshot, value: object) -> None:
+def _write(path: str, header: tuple[object, ...], snap: Snapshot, value: object) -> None:
     if _racy(snap):
         return
+    from pathlib import Path
+
     from faqbot.atomic import write_atomic  # only when writing
 
-    data = pickle.dumps(header) + _dumps(value)
+    data = pickle.dumps(header) + pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, data)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        write_atomic(Path(path), data)
     except OSError:  # a read-only or full disk only costs speed
         pass
 
 
-def _cache_file(cache_dir: Path, kind: str, key: Path | str) -> Path:
+def _cache_file(cache_dir: StrPath, kind: str, key: StrPath) -> str:
     # Checksums, quicker to import than hashlib: two keys that share a file only take turns
     # in it, since its header holds the whole key.
     data = os.fsencode(key)
-    return cache_dir / f"{kind}-{zlib.crc32(data):08x}{zlib.adler32(data):08x}.pickle"
+    return os.path.join(cache_dir, f"{kind}-{zlib.crc32(data):08x}{zlib.adler32(data):08x}.pickle")
 
 
-def _header(key: Path | str, snap: Snapshot) -> tuple[object, ...]:
-    return (_VERSION, sys.version_info[:2], _SCHEMA, str(key), snap.files)
-
-
-def _dumps(value: object) -> bytes:
-    """Pickle models as calls of their class, which load faster than dataclass pickling."""
-    out = io.BytesIO()
-    pickler = pickle.Pickler(out, pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = copyreg.dispatch_table | dict.fromkeys(_FIELDS, _as_call)
-    pickler.dump(value)
-    return out.getvalue()
-
-
-def _as_call(model: object) -> tuple[type, tuple[object, ...]]:
-    return type(model), tuple(getattr(model, name) for name in _FIELDS[type(model)])
+def _header(key: StrPath, snap: Snapshot) -> tuple[object, ...]:
+    return (_VERSION, sys.version_info[:2], _SCHEMA, os.fspath(key), snap.files)
 
 
 @contextmanager

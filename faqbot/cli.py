@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from faqbot.errors import FaqbotError
 
 if TYPE_CHECKING:
+    import argparse
+    from pathlib import Path
+
     from faqbot.batch import PageReport
     from faqbot.bot import Bot
 
@@ -20,11 +22,10 @@ __all__ = ["main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = _parser()
     given = list(sys.argv[1:] if argv is None else argv)
     if not given or (given[0].startswith("-") and given[0] not in ("-h", "--help")):
         given = ["chat", *given]  # no command: the chat, with whatever options were given
-    args = parser.parse_args(given)
+    args = quick_ask_args(given) or _parser().parse_args(given, namespace=SimpleNamespace())
     try:
         return int(args.run(args))
     except FaqbotError as e:
@@ -37,7 +38,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+# The options of `faqbot ask`, which `quick_ask_args` reads too.
+_ASK_FLAGS = ("--json", "--conversation")
+_KNOWLEDGE = "--knowledge"
+
+
+def quick_ask_args(given: list[str]) -> SimpleNamespace | None:
+    """``faqbot ask`` with its usual options, read without argparse, whose import and set-up
+    take a tenth of a one-shot answer's time. None for anything else (help, an unknown or
+    abbreviated option, a missing or extra question), which argparse reads and reports."""
+    if given[:1] != ["ask"]:
+        return None
+    args = SimpleNamespace(command="ask", json=False, conversation=False, knowledge=None, run=_ask)
+    positional: list[str] = []
+    rest = iter(given[1:])
+    for token in rest:
+        if token == "--":
+            positional += rest
+        elif token in _ASK_FLAGS:
+            setattr(args, token[2:], True)
+        elif token == _KNOWLEDGE or token.startswith(_KNOWLEDGE + "="):
+            value = token.partition("=")[2] if "=" in token else next(rest, None)
+            if value is None or (value.startswith("-") and "=" not in token):
+                return None
+            args.knowledge = value
+        elif token.startswith("-") and token != "-":
+            return None
+        else:
+            positional.append(token)
+    if len(positional) != 1:
+        return None
+    args.question = positional[0]
+    return args
+
+
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+    from pathlib import Path
+
     parser = argparse.ArgumentParser(
         prog="faqbot",
         description="A medication FAQ assistant. With no command, starts the chat.",
@@ -57,9 +95,10 @@ def _parser() -> argparse.ArgumentParser:
 
     ask = sub.add_parser("ask", help="answer one question (or one per line of stdin with -)")
     ask.add_argument("question", help='the question, or "-" to read questions from stdin')
-    ask.add_argument("--json", action="store_true", help="print JSON (one object per line)")
+    json_flag, conversation_flag = _ASK_FLAGS
+    ask.add_argument(json_flag, action="store_true", help="print JSON (one object per line)")
     ask.add_argument(
-        "--conversation",
+        conversation_flag,
         action="store_true",
         help='with "-": the lines are one conversation (follow-ups, suggestions by number)',
     )
@@ -94,13 +133,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def _knowledge_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--knowledge",
+        _KNOWLEDGE,
         metavar="DIR",
         help="knowledge folder (default: $FAQBOT_KNOWLEDGE, else the shipped knowledge)",
     )
 
 
-def _bot(args: argparse.Namespace) -> Bot:
+def _bot(args: SimpleNamespace) -> Bot:
     from faqbot.bot import Bot, load_knowledge
     from faqbot.locations import cache_dir, knowledge_dir
 
@@ -110,7 +149,7 @@ def _bot(args: argparse.Namespace) -> Bot:
 # --- import -------------------------------------------------------------------------------
 
 
-def _import(args: argparse.Namespace) -> int:
+def _import(args: SimpleNamespace) -> int:
     from faqbot.batch import find_pages, import_pages
     from faqbot.progress import Progress
 
@@ -165,7 +204,7 @@ def _summary(reports: list[PageReport], out: Path) -> str:
 # --- check --------------------------------------------------------------------------------
 
 
-def _check(args: argparse.Namespace) -> int:
+def _check(args: SimpleNamespace) -> int:
     from faqbot.checking import check_paths
     from faqbot.locations import knowledge_dir
 
@@ -185,7 +224,7 @@ def _check(args: argparse.Namespace) -> int:
 # --- ask ----------------------------------------------------------------------------------
 
 
-def _ask(args: argparse.Namespace) -> int:
+def _ask(args: SimpleNamespace) -> int:
     from faqbot.render import to_json, to_text
 
     bot = _bot(args)
@@ -212,15 +251,20 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _width() -> int:
-    import shutil
-
-    return min(shutil.get_terminal_size((88, 24)).columns, 100)
+    """The terminal's width ($COLUMNS first, as in shutil, not imported for this), at most 100."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+        if columns <= 0:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+    except (AttributeError, OSError, ValueError):
+        columns = 0
+    return min(columns or 88, 100)
 
 
 # --- eval ---------------------------------------------------------------------------------
 
 
-def _eval(args: argparse.Namespace) -> int:
+def _eval(args: SimpleNamespace) -> int:
     from faqbot.evaluate import evaluate, load_eval_set
 
     qs = load_eval_set(args.file)
@@ -244,7 +288,7 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def _eval_bot(args: argparse.Namespace, drugs: tuple[str, ...]) -> Bot:
+def _eval_bot(args: SimpleNamespace, drugs: tuple[str, ...]) -> Bot:
     if not drugs:
         return _bot(args)
     from faqbot.batch import read_pages
@@ -258,7 +302,7 @@ def _eval_bot(args: argparse.Namespace, drugs: tuple[str, ...]) -> Bot:
 # --- serve --------------------------------------------------------------------------------
 
 
-def _serve(args: argparse.Namespace) -> int:
+def _serve(args: SimpleNamespace) -> int:
     try:
         from faqbot.web import serve
     except ImportError as e:
@@ -272,7 +316,7 @@ def _serve(args: argparse.Namespace) -> int:
 # --- chat ---------------------------------------------------------------------------------
 
 
-def _chat(args: argparse.Namespace) -> int:
+def _chat(args: SimpleNamespace) -> int:
     from faqbot.locations import history_file
     from faqbot.repl import Repl, open_history
     from faqbot.session import Session

@@ -4,7 +4,6 @@ between look-alikes (hydroxyzine and hydralazine): when two are about equally cl
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass, field
 
 from faqbot.index import PART, Index
 from faqbot.normalize import stem
@@ -19,15 +18,17 @@ PREFIX_RESOLVES = 6  # the beginning of exactly one name, this long, names that 
 MAX_SUGGESTIONS = 6
 
 
-@dataclass
 class DrugMention:
     """The drugs a question names, and the word positions the names take up."""
 
-    drugs: list[str] = field(default_factory=list)  # resolved, in order of mention
-    ambiguous: list[str] = field(default_factory=list)  # candidates when we must ask
-    positions: set[int] = field(default_factory=set)
-    unknown_names: list[str] = field(default_factory=list)  # look like drugs we don't have
-    fuzzy: bool = False
+    __slots__ = ("ambiguous", "drugs", "fuzzy", "positions", "unknown_names")
+
+    def __init__(self) -> None:
+        self.drugs: list[str] = []  # resolved, in order of mention
+        self.ambiguous: list[str] = []  # candidates when we must ask
+        self.positions: set[int] = set()
+        self.unknown_names: list[str] = []  # look like drugs we don't have
+        self.fuzzy = False
 
 
 def find_drugs(words: list[str], index: Index) -> DrugMention:

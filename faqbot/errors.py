@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+import os
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from faqbot.locations import StrPath
 
 __all__ = ["FaqbotError", "ImportPageError", "KnowledgeError", "Problem"]
 
@@ -12,16 +17,15 @@ class FaqbotError(Exception):
     """Base class of every error faqbot raises on purpose."""
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One problem found in a knowledge file, located as ``file:line``."""
+class Problem(NamedTuple):
+    """One problem found in a knowledge file, located as ``file:line`` (0: the whole file)."""
 
-    path: Path
+    path: StrPath
     line: int
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        where = f"{self.path}:{self.line}" if self.line else os.fspath(self.path)
         return f"{where}: {self.message}"
 
 
@@ -37,6 +41,8 @@ class ImportPageError(FaqbotError):
     """A page could not be turned into knowledge."""
 
     def __init__(self, path: Path | str, reason: str, line: int | None = None) -> None:
+        from pathlib import Path  # not on the one-shot path: errors.py is imported by all
+
         self.path = Path(path)
         self.reason = reason
         self.line = line

@@ -11,7 +11,6 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
@@ -43,8 +42,7 @@ class CompiledEntry(NamedTuple):
     title_terms: tuple[str, ...]  # not a set: the garbage collector need not look at it
 
 
-@dataclass
-class CompiledDrug:
+class CompiledDrug(NamedTuple):
     """A drug's entries as terms, with each term's weight (rarer within the drug = heavier)."""
 
     medication: Medication
@@ -56,19 +54,30 @@ class CompiledDrug:
     titled: frozenset[str] = frozenset()  # terms some entry's title or topic is about
 
 
-@dataclass
 class Index:
     """Drug names for all drugs; entry terms compiled per drug on first use."""
 
-    lexicon: Lexicon
-    medications: dict[str, Medication]
-    # normalised name words → slugs of the drugs whose title, alias or ingredient it is,
-    # with how strongly it names that drug (TITLE, OTHER_NAME or PART).
-    names: dict[tuple[str, ...], dict[str, int]]
-    name_words: frozenset[str]
-    words: frozenset[str]
-    longest_name: int
-    _compiled: dict[str, CompiledDrug] = field(default_factory=dict, repr=False)
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        medications: dict[str, Medication],
+        names: dict[tuple[str, ...], dict[str, int]],
+        name_words: frozenset[str],
+        words: frozenset[str],
+        longest_name: int,
+    ) -> None:
+        self.lexicon = lexicon
+        self.medications = medications
+        # normalised name words → slugs of the drugs whose title, alias or ingredient it
+        # is, with how strongly it names that drug (TITLE, OTHER_NAME or PART).
+        self.names = names
+        self.name_words = name_words  # the words of all names (3 letters or more)
+        self.words = words  # the words of entry titles that are not name words
+        self.longest_name = longest_name  # in words
+        self._compiled: dict[str, CompiledDrug] = {}
+
+    def __repr__(self) -> str:
+        return f"<Index of {len(self.medications)} drugs>"
 
     def drug(self, slug: str) -> CompiledDrug:
         compiled = self._compiled.get(slug)

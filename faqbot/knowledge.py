@@ -11,7 +11,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 from yaml.constructor import ConstructorError
@@ -22,6 +22,9 @@ from faqbot.cache import RESERVED_NAMES
 from faqbot.errors import KnowledgeError, Problem
 from faqbot.models import Dropped, Faq, Medication, Section, SideEffect, Source
 from faqbot.slug import slugify
+
+if TYPE_CHECKING:
+    from faqbot.locations import StrPath
 
 try:
     from yaml import CSafeLoader as _BaseLoader
@@ -550,14 +553,14 @@ class _Reader:
 # ---------------------------------------------------------------------------------- folders
 
 
-def load_dir(directory: Path, cache_dir: Path | None = None) -> list[Medication]:
+def load_dir(directory: StrPath, cache_dir: StrPath | None = None) -> list[Medication]:
     """Every knowledge file (``*.yaml``) in ``directory``, sorted by file name.
 
     Raises KnowledgeError with the problems of all files. With ``cache_dir``, the result is
     cached there until a file in ``directory`` is added, removed or changed.
     """
-    paths = cache.knowledge_files(directory)
-    folder = directory.resolve()
+    paths = [Path(p) for p in cache.knowledge_files(directory)]
+    folder = Path(directory).resolve()
     snap = cache.snapshot(paths)
     if cache_dir is not None:
         cached = cache.read(cache_dir, folder, snap)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from faqbot.errors import KnowledgeError, Problem
 from faqbot.normalize import normalize, stem, tokens
+
+if TYPE_CHECKING:
+    from faqbot.locations import StrPath
 
 __all__ = ["LEXICON_FILE", "SKIPPED", "TOPIC_KINDS", "Lexicon", "load_lexicon"]
 
@@ -55,17 +57,27 @@ def topic_token(kind: str) -> str:
     return f"@{kind}"
 
 
-@dataclass(frozen=True)
 class Lexicon:
     """Phrases (as stemmed token tuples) → the concept tokens they stand for."""
 
-    phrases: dict[Phrase, Phrase] = field(default_factory=dict)
-    stopwords: frozenset[str] = frozenset()
-    minor: frozenset[str] = frozenset()
-    drug_suffixes: tuple[str, ...] = ()
-    english: frozenset[str] = frozenset()  # ordinary words, and their stems
-    shorthand: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "hw" → ("how",)
-    longest: int = 1
+    def __init__(
+        self,
+        phrases: dict[Phrase, Phrase],
+        stopwords: frozenset[str] = frozenset(),
+        minor: frozenset[str] = frozenset(),
+        drug_suffixes: tuple[str, ...] = (),
+        english: frozenset[str] = frozenset(),
+        shorthand: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        self.phrases = phrases
+        self.stopwords = stopwords
+        self.minor = minor
+        self.drug_suffixes = drug_suffixes
+        self.english = english  # ordinary words, and their stems
+        self.shorthand = shorthand or {}  # "hw" → ("how",)
+
+    def __repr__(self) -> str:
+        return f"<Lexicon of {len(self.phrases)} phrases>"
 
     @cached_property
     def concepts(self) -> frozenset[str]:
@@ -162,11 +174,10 @@ def build_lexicon(data: dict[str, object]) -> Lexicon:
         stopwords=words("stopwords"),
         minor=words("minor"),
         drug_suffixes=suffixes,
-        longest=max((len(p) for p in phrases), default=1),
     )
 
 
-def validate_lexicon(data: object, path: Path) -> list[Problem]:
+def validate_lexicon(data: object, path: StrPath) -> list[Problem]:
     """Problems with the lexicon's shape, each naming the field."""
     if not isinstance(data, dict):
         return [Problem(path, 1, "the lexicon must be a mapping of fields")]
@@ -207,13 +218,14 @@ def validate_lexicon(data: object, path: Path) -> list[Problem]:
     return problems
 
 
-def load_lexicon(path: Path) -> Lexicon:
+def load_lexicon(path: StrPath) -> Lexicon:
     """Read and validate a lexicon file; KnowledgeError on any problem."""
     import yaml  # only when the lexicon is not in the cache: importing it takes a while
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        with open(path, encoding="utf-8") as f:
+            data = yaml.load(f.read(), Loader=loader)
     except (OSError, UnicodeDecodeError) as e:
         raise KnowledgeError([Problem(path, 1, f"cannot read the lexicon: {e}")]) from None
     except yaml.YAMLError as e:

@@ -9,7 +9,6 @@ confidence is that share, lowered when another entry that would answer different
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from faqbot.drugfinder import DrugMention, find_drugs
@@ -68,8 +67,7 @@ class Scored(NamedTuple):
     entry: CompiledEntry
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """What the matcher found: an entry, or why it has none."""
 
     status: Status

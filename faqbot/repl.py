@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
@@ -25,6 +26,9 @@ from faqbot.normalize import normalize
 from faqbot.render import Style, to_text
 from faqbot.session import Session
 
+if TYPE_CHECKING:
+    from faqbot.locations import StrPath
+
 __all__ = ["COMMANDS", "Repl", "open_history"]
 
 COMMANDS = {
@@ -38,10 +42,11 @@ COMMANDS = {
 MAX_LISTED = 40  # drugs shown by /drugs before "and N more"
 
 
-def open_history(path: Path | None) -> History:
-    """History in ``path`` (created), or in memory when it cannot be written."""
-    if path is None:
+def open_history(where: StrPath | None) -> History:
+    """History in ``where`` (created), or in memory when it cannot be written."""
+    if where is None:
         return InMemoryHistory()
+    path = Path(where)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(exist_ok=True)

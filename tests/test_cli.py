@@ -7,11 +7,15 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import KNOWLEDGE, ROOT
+from hypothesis import given
+from hypothesis import strategies as st
 
-from faqbot.cli import main
+from faqbot import cli
+from faqbot.cli import _parser, main, quick_ask_args
 
 
 def _digests(folder: Path) -> dict[str, str]:
@@ -156,3 +160,37 @@ def test_python_dash_m_runs(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "fibromyalgia" in done.stdout
+
+
+# ------------------------------------------------------------------------------ quick ask
+
+_ASK_TOKENS = ["ask", "--json", "--conversation", "--knowledge", "--knowledge=k", "-", "--",
+               "--js", "-h", "--help", "-x", "q", "a b", "", "-5", "--knowledge=", "k"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_ASK_TOKENS), max_size=6))
+def test_quick_ask_args_read_what_argparse_reads(tail: list[str]) -> None:
+    """The one-shot path skips argparse only where argparse would read the same."""
+    given = ["ask", *tail]
+    quick = quick_ask_args(given)
+    if quick is None:
+        return
+    full = _parser().parse_args(given, namespace=SimpleNamespace())
+    assert vars(quick) == vars(full)
+
+
+def test_quick_ask_args_take_the_usual_forms() -> None:
+    quick = quick_ask_args(["ask", "--json", "--knowledge", "k", "is it safe?"])
+    assert quick is not None
+    assert (quick.question, quick.json, quick.knowledge) == ("is it safe?", True, "k")
+    assert quick_ask_args(["ask", "--", "-5 mg?"]) is not None
+    for leave_to_argparse in (["ask"], ["ask", "-h"], ["ask", "--js", "q"], ["ask", "q", "r"]):
+        assert quick_ask_args(leave_to_argparse) is None
+
+
+def test_ask_options_are_those_quick_ask_reads() -> None:
+    """An option added to `faqbot ask` must be taught to quick_ask_args too."""
+    sub = next(a for a in _parser()._actions if a.dest == "command")
+    ask = sub.choices["ask"]  # type: ignore[index]
+    options = {o for a in ask._actions for o in a.option_strings} - {"-h", "--help"}
+    assert options == {*cli._ASK_FLAGS, cli._KNOWLEDGE}

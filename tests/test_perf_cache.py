@@ -212,7 +212,7 @@ def test_changed_code_drops_the_index(
 
 def test_code_files_are_faqbots_modules() -> None:
     """The code an index depends on is every module of the faqbot package."""
-    names = {p.name for p in cache.code_files()}
+    names = {Path(p).name for p in cache.code_files()}
     assert {"index.py", "lexicon.py", "normalize.py", "cache.py"} <= names
 
 
