@@ -49,7 +49,7 @@ def _could_be_name(word: str, index: Index) -> bool:
         return False
     s = stem(word)
     lex = index.lexicon
-    return not (word in index.known_words or s in index.known_words or s in lex.stopwords)
+    return not (index.is_known(word) or index.is_known(s) or s in lex.stopwords)
 
 
 def _correct_name(
@@ -123,7 +123,7 @@ def _exact_names(
             key = tuple(words[i : i + n])
             owners = index.names.get(key)
             if owners:
-                common = all(w in index.known_words or stem(w) in index.known_words for w in key)
+                common = all(index.is_known(w) or index.is_known(stem(w)) for w in key)
                 groups.append((owners, common))
                 mention.positions.update(range(i, i + n))
                 i += n

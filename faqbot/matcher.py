@@ -120,15 +120,14 @@ class Matcher:
 
     def _unknown(self, words: list[str], mention: DrugMention) -> list[int]:
         """Positions of words no drug name, lexicon or ordinary English knows."""
-        lex = self.index.lexicon
-        known = self.index.known_words
+        lex, index = self.index.lexicon, self.index
         return [
             i
             for i, w in enumerate(words)
             if i not in mention.positions
             and len(w) >= MIN_NAME
             and w.isalpha()
-            and w not in known
+            and not index.is_known(w)
             and not lex.is_word(w)
         ]
 

@@ -119,13 +119,21 @@ def test_cache_is_used_while_nothing_changes(
     assert builds.call_count == 1
 
 
-def test_cache_holds_no_compiled_drugs(folder: Path, cache_dir: Path) -> None:
-    """Drugs compiled by questions are not written: the cache stays the size of the index."""
-    index = load_knowledge(folder, cache_dir)
-    _answers(index)
-    assert index._compiled
-    assert pickle.loads(pickle.dumps(index))._compiled == {}
-    assert load_knowledge(folder, cache_dir)._compiled == {}
+def test_small_index_is_cached_compiled(folder: Path, cache_dir: Path) -> None:
+    """A few drugs are cached compiled, so a one-shot answer need not compile its drug."""
+    load_knowledge(folder, cache_dir)
+    cached = load_knowledge(folder, cache_dir)
+    assert set(cached._compiled) == set(cached.medications)
+    assert _answers(cached) == _answers(load_knowledge(folder))
+
+
+def test_large_index_is_cached_uncompiled(folder: Path, cache_dir: Path) -> None:
+    """Many drugs are cached as names only: each compiles when first asked about."""
+    with mock.patch("faqbot.index.PRECOMPILED_DRUGS", 2):
+        load_knowledge(folder, cache_dir)
+        cached = load_knowledge(folder, cache_dir)
+    assert cached._compiled == {}
+    assert _answers(cached) == _answers(load_knowledge(folder))
 
 
 def test_each_folder_has_its_own_index(folder: Path, cache_dir: Path, tmp_path: Path) -> None:
