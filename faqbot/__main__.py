@@ -1,3 +1,3 @@
-from faqbot.cli import main
+from faqbot.cli import run
 
-raise SystemExit(main())
+raise SystemExit(run())
