@@ -305,9 +305,10 @@ def run_python(port: int, sessions: list[tuple[str, str]], total: int, connectio
 
 
 def server_stack() -> str:
+    from faqbot.web.server import EVENT_LOOP
+
     http = "httptools" if importlib.util.find_spec("httptools") else "h11"
-    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
-    return f"uvicorn ({http}, {loop}), 1 process"
+    return f"uvicorn ({http}, {EVENT_LOOP}), 1 process"
 
 
 def meets_target(rps: float, p99_ms: float) -> bool:
