@@ -1,7 +1,8 @@
 """Load on the HTTP API over loopback: requests/s and p50/p99 latency from concurrent clients.
 
     python benchmarks/http_load.py [--requests 20000] [--connections 50] [--users 1000]
-                                   [--client auto|wrk|python] [--knowledge DIR]
+                                   [--client auto|wrk|python] [--knowledge DIR] [--readme]
+                                   [--loop asyncio|uvloop]
 
 Starts ``faqbot serve`` (uvicorn, one process) on a free loopback port, opens one session per
 simulated visitor, then sends ``--requests`` POST /api/ask questions in those sessions over
@@ -80,10 +81,26 @@ def free_port() -> int:
         return port
 
 
-def start_server(port: int, knowledge: str | None, log: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "faqbot", "serve", "--port", str(port)]
-    if knowledge:
-        command += ["--knowledge", knowledge]
+# `faqbot serve` on another event loop than its own (for comparison): argv is port, loop.
+SERVE_ON_LOOP = """
+import sys
+from faqbot.bot import Bot, load_knowledge
+from faqbot.locations import cache_dir, knowledge_dir
+from faqbot.web import serve
+knowledge = knowledge_dir(sys.argv[3] if len(sys.argv) > 3 else None)
+serve(Bot(load_knowledge(knowledge, cache_dir())), port=int(sys.argv[1]), loop=sys.argv[2])
+"""
+
+
+def start_server(
+    port: int, knowledge: str | None, log: Path, loop: str | None = None
+) -> subprocess.Popen[bytes]:
+    if loop is None:
+        command = [sys.executable, "-m", "faqbot", "serve", "--port", str(port)]
+        command += ["--knowledge", knowledge] if knowledge else []
+    else:
+        command = [sys.executable, "-c", SERVE_ON_LOOP, str(port), loop]
+        command += [knowledge] if knowledge else []
     with log.open("wb") as out:
         server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30
@@ -304,25 +321,25 @@ def run_python(port: int, sessions: list[tuple[str, str]], total: int, connectio
 # --- main ---------------------------------------------------------------------------------
 
 
-def server_stack() -> str:
+def server_stack(loop: str | None) -> str:
     from faqbot.web.server import EVENT_LOOP
 
     http = "httptools" if importlib.util.find_spec("httptools") else "h11"
-    return f"uvicorn ({http}, {EVENT_LOOP}), 1 process"
+    return f"uvicorn ({http}, {loop or EVENT_LOOP}), 1 process"
 
 
 def meets_target(rps: float, p99_ms: float) -> bool:
     return rps >= TARGET_RPS and p99_ms < TARGET_P99_MS
 
 
-def report(results: list[Result], args: argparse.Namespace) -> None:
-    print(f"server: faqbot serve on loopback, {server_stack()}, {os.cpu_count()} CPUs")
-    print(
+def report(results: list[Result], args: argparse.Namespace) -> list[str]:
+    lines = [
+        f"server: faqbot serve on loopback, {server_stack(args.loop)}, {os.cpu_count()} CPUs",
         f"load:   {results[0].client}, {args.connections} connections; each round "
-        f"{args.requests:,} POST /api/ask in {args.users:,} new sessions (one address each)"
-    )
+        f"{args.requests:,} POST /api/ask in {args.users:,} new sessions (one address each)",
+    ]
     for n, r in enumerate(results, 1):
-        print(
+        lines.append(
             f"round {n}: {r.requests:,} requests in {r.seconds:.2f} s ({r.failures} not 200): "
             f"{r.rps:,.0f} requests/s, p50 {r.p50_ms:.1f} ms, p99 {r.p99_ms:.1f} ms, "
             f"max {r.max_ms:.1f} ms"
@@ -330,16 +347,30 @@ def report(results: list[Result], args: argparse.Namespace) -> None:
     rps = statistics.median(r.rps for r in results)
     p50 = statistics.median(r.p50_ms for r in results)
     p99 = statistics.median(r.p99_ms for r in results)
-    print(
+    lines.append(
         f"median of {len(results)} rounds: {rps:,.0f} requests/s, "
         f"p50 {p50:.1f} ms, p99 {p99:.1f} ms"
     )
     met = sum(meets_target(r.rps, r.p99_ms) for r in results)
-    print(
+    lines.append(
         f"target (>= {TARGET_RPS:,} requests/s, p99 < {TARGET_P99_MS:.0f} ms): "
         f"{'met' if meets_target(rps, p99) else 'NOT met'} by the median; "
         f"met in {met} of {len(results)} rounds"
     )
+    return lines
+
+
+def update_readme(lines: list[str]) -> None:
+    """Put the run's report between the README's http_load markers."""
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    start, end = "<!-- http_load -->", "<!-- /http_load -->"
+    doc = readme.read_text(encoding="utf-8")
+    if start not in doc or end not in doc:
+        sys.exit(f"{readme}: no {start} ... {end} markers")
+    head, rest = doc.split(start, 1)
+    when = time.strftime("%Y-%m-%d", time.gmtime())
+    block = "\n".join([f"```console\n$ python benchmarks/http_load.py  # {when}", *lines, "```"])
+    readme.write_text(f"{head}{start}\n{block}\n{end}{rest.split(end, 1)[1]}", encoding="utf-8")
 
 
 def main() -> int:
@@ -351,13 +382,21 @@ def main() -> int:
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--wrk-threads", type=int, default=1, help="wrk's threads (default 1)")
     parser.add_argument("--knowledge", help="knowledge folder for the server")
+    parser.add_argument(
+        "--loop", choices=["asyncio", "uvloop"], help="serve on this event loop instead"
+    )
+    parser.add_argument(
+        "--readme", action="store_true", help="also write the report into README.md"
+    )
     args = parser.parse_args()
     if args.requests > 50 * args.users:
         parser.error("more than 50 requests per session would run into the rate limit (60/min)")
     use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk"))
     port = free_port()
     log = Path(tempfile.mkstemp(suffix=".log")[1])
-    server = start_server(port, args.knowledge, log)
+    if args.readme and args.loop:
+        parser.error("--readme is for the server as it ships: leave out --loop")
+    server = start_server(port, args.knowledge, log, args.loop)
     results = []
     try:
         for n in range(args.rounds):
@@ -371,7 +410,10 @@ def main() -> int:
         server.send_signal(signal.SIGINT)
         server.wait(10)
         log.unlink()
-    report(results, args)
+    lines = report(results, args)
+    print("\n".join(lines))
+    if args.readme:
+        update_readme(lines)
     return 1 if any(r.failures for r in results) else 0
 
 

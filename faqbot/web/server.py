@@ -12,18 +12,23 @@ from faqbot.web.app import create_app
 
 __all__ = ["EVENT_LOOP", "serve"]
 
-# asyncio's own loop, not uvloop: under 50 busy connections uvloop served about a tenth more
-# requests a second, but left single requests waiting 200-400 ms while others were served,
-# which put the p99 anywhere from 20 to 130 ms. asyncio's stayed under 40 ms at the worst.
+# asyncio's own loop, not uvloop: under 50 busy connections on 2 cores uvloop served about a
+# tenth more requests a second, but left single requests waiting 200-400 ms while others were
+# served, so the p99 swung between rounds. Compare: benchmarks/http_load.py --loop uvloop.
 EVENT_LOOP = "asyncio"
 
 
 def serve(
-    bot: Bot, host: str = "127.0.0.1", port: int = 8000, allow_origins: Sequence[str] = ()
+    bot: Bot,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    allow_origins: Sequence[str] = (),
+    loop: str = EVENT_LOOP,
 ) -> None:
     """Serve the API and the widget until interrupted; one process, so sessions stay in memory.
 
-    uvicorn parses HTTP with httptools (the ``web`` extra brings it) on asyncio's loop. Access
+    uvicorn parses HTTP with httptools (the ``web`` extra brings it) on ``loop``, one of
+    uvicorn's (asyncio's own by default, see EVENT_LOOP). Access
     logging is off: a log line per request costs server time, and a reverse proxy in front logs
     anyway. Behind such a proxy on this machine (uvicorn trusts X-Forwarded-For from
     127.0.0.1 only), each client still gets its own rate limit.
@@ -32,5 +37,5 @@ def serve(
     gc.collect()
     gc.freeze()  # the loaded knowledge lives for the whole run: keep it out of GC passes
     uvicorn.run(
-        app, host=host, port=port, loop=EVENT_LOOP, access_log=False, server_header=False
+        app, host=host, port=port, loop=loop, access_log=False, server_header=False
     )
