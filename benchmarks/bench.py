@@ -505,7 +505,9 @@ def summary(results: Result) -> str:
     peak = max(r["peak_mb"] for r in rows if str(r.get("engine")).startswith("faqbot"))
     missed = [name for name, t in targets.items() if not t["met"]]
     verdict = "Every target is met." if not missed else "Missed: " + "; ".join(missed) + "."
-    return (
+    import textwrap
+
+    return textwrap.fill(
         f"From the last run ({results['date'][:10]}, {results['machine']}; the full table is "
         f"in docs/performance.md): on the shipped knowledge, asked its own questions, faqbot "
         f"answers in {shipped['p50_ms']:.3f} ms p50 and {shipped['p99_ms']:.3f} ms p99; with "
@@ -514,7 +516,8 @@ def summary(results: Result) -> str:
         f"extractOne's {naive['p50_ms']:.1f} ms p50. Loading everything from the warm cache "
         f"takes {warm['seconds']:.2f} s, and peak memory is {peak:.0f} MB with every drug "
         f"compiled. The one-shot `faqbot ask` takes {ask['p50_ms']:.0f} ms, "
-        f"{ask['ratio']:.1f}× the {bare['p50_ms']:.0f} ms of `python -c pass`. {verdict}"
+        f"{ask['ratio']:.1f}× the {bare['p50_ms']:.0f} ms of `python -c pass`. {verdict}",
+        100,
     )
 
 
