@@ -138,6 +138,27 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ORIGIN",
         help="allow this origin to call the API from a browser (repeatable; default: none)",
     )
+    serve.add_argument(
+        "--rate-limit",
+        type=_positive,
+        default=60,
+        metavar="N",
+        help="requests a minute from one client address before 429 (default: 60)",
+    )
+    serve.add_argument(
+        "--session-minutes",
+        type=_positive,
+        default=30,
+        metavar="N",
+        help="a conversation is forgotten N minutes after its last question (default: 30)",
+    )
+    serve.add_argument(
+        "--max-sessions",
+        type=_positive,
+        default=10_000,
+        metavar="N",
+        help="conversations held at most; the least recently used go first (default: 10000)",
+    )
     _knowledge_option(serve)
     serve.set_defaults(run=_serve)
 
@@ -146,6 +167,18 @@ def _parser() -> argparse.ArgumentParser:
     _knowledge_option(chat)
     chat.set_defaults(run=_chat)
     return parser
+
+
+def _positive(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above 0")
+    return value
 
 
 def _knowledge_option(p: argparse.ArgumentParser) -> None:
@@ -326,7 +359,15 @@ def _serve(args: SimpleNamespace) -> int:
         raise FaqbotError(
             f"the web server needs the 'web' extra ({e.name} is missing): pip install 'faqbot[web]'"
         ) from None
-    serve(_bot(args), host=args.host, port=args.port, allow_origins=args.cors)
+    serve(
+        _bot(args),
+        host=args.host,
+        port=args.port,
+        allow_origins=args.cors,
+        rate_limit=(args.rate_limit, 60.0),
+        session_ttl=args.session_minutes * 60.0,
+        max_sessions=args.max_sessions,
+    )
     return 0
 
 

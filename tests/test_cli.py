@@ -194,3 +194,28 @@ def test_ask_options_are_those_quick_ask_reads() -> None:
     ask = sub.choices["ask"]  # type: ignore[index]
     options = {o for a in ask._actions for o in a.option_strings} - {"-h", "--help"}
     assert options == {*cli._ASK_FLAGS, cli._KNOWLEDGE}
+
+
+# ------------------------------------------------------------------------------ serve
+
+
+def test_serve_passes_its_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The limit options reach the app; the defaults are create_app's."""
+    pytest.importorskip("starlette")
+    import faqbot.web
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(faqbot.web, "serve", lambda bot, **options: seen.update(options))
+    assert main(["serve", "--rate-limit", "5", "--session-minutes", "2", "--port", "9"]) == 0
+    assert seen["rate_limit"] == (5, 60.0)
+    assert seen["session_ttl"] == 120.0
+    assert seen["max_sessions"] == 10_000
+    assert seen["port"] == 9
+
+
+@pytest.mark.parametrize("option", ["--rate-limit", "--session-minutes", "--max-sessions"])
+def test_serve_refuses_limits_below_one(option: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["serve", option, "0"])
+    assert caught.value.code == 2
+    assert f"argument {option}: '0' is not a whole number above 0" in capsys.readouterr().err
