@@ -31,31 +31,6 @@ MINOR_WEIGHT = 0.3  # "today", "really": asked in passing, not the point of the 
 OTHER_MEDICATION = "other_medication"  # the lexicon's concept for "other drugs"
 OVERVIEW_CONFIDENCE = 0.7  # the drug named and nothing else asked: its usage
 STRANGER_WEIGHT = 0.6  # a word neither the drug nor the lexicon knows, of the uncovered weight
-# Words that point back at the drug in focus; without one, and without its name, an unknown
-# word of some length is most likely the name of a drug we don't have ("is xanax addictive").
-REFERENCES = frozenset(
-    [
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "them",
-        "they",
-        "med",
-        "meds",
-        "medicine",
-        "medication",
-        "drug",
-        "pill",
-        "pills",
-        "tablet",
-        "tablets",
-        "capsule",
-        "capsules",
-        "one",
-    ]
-)
 
 
 class Scored(NamedTuple):
@@ -387,6 +362,10 @@ _MED_NOUNS = frozenset(
     ]
 )
 _MED_STEMS = frozenset(["med", "medicin", "medication", "drug", "pill", "tablet", "capsul"])
+# Words that point back at the drug in focus; without one, and without its name, an unknown
+# word of some length is most likely the name of a drug we don't have ("is xanax addictive").
+# Plurals ("other drugs") and "those" point elsewhere.
+REFERENCES = (_POINTERS | _MED_NOUNS | {"they"}) - {"those", "medicines", "medications", "drugs"}
 
 
 # Pairs of kinds that answer alike: usage and how-it-works both describe the drug as a
