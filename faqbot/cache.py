@@ -79,11 +79,18 @@ def knowledge_files(directory: StrPath) -> list[str]:
 def code_files() -> list[str]:
     """faqbot's own modules, whose code a cached index depends on."""
     package = os.path.dirname(__file__)
+    files: list[str] = []
     try:
-        with os.scandir(package) as entries:
-            return sorted(e.path for e in entries if e.name.endswith(".py"))
+        for folder in (package, *(os.path.join(package, p) for p in _CODE_SUBPACKAGES)):
+            with os.scandir(folder) as entries:
+                files += (e.path for e in entries if e.name.endswith(".py"))
     except OSError:  # not a folder (a zip): the version alone must do
         return []
+    return sorted(files)
+
+
+# The sub-packages whose modules are part of that code too (faqbot.web only serves an index).
+_CODE_SUBPACKAGES = ("knowledge",)
 
 
 class Snapshot(NamedTuple):

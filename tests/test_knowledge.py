@@ -13,10 +13,9 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from faqbot import knowledge
 from faqbot.atomic import write_atomic
 from faqbot.errors import KnowledgeError, Problem
-from faqbot.knowledge import check_file, dump_medication, load_dir, parse_medication
+from faqbot.knowledge import check_file, dump_medication, load_dir, parse_medication, reading
 from faqbot.models import Dropped, Faq, Medication, Section, SideEffect, Source
 from faqbot.slug import slugify
 
@@ -93,7 +92,7 @@ class _PurePythonLoader(yaml.SafeLoader):
 @given(MEDICATIONS)
 def test_round_trip_without_libyaml(med: Medication) -> None:
     """The pure-Python YAML loader reads dumped files exactly as libyaml does."""
-    with mock.patch.object(knowledge, "_BaseLoader", _PurePythonLoader):
+    with mock.patch.object(reading, "_BaseLoader", _PurePythonLoader):
         assert parse_medication(dump_medication(med), Path("x.yaml")) == med
 
 

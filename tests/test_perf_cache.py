@@ -222,6 +222,7 @@ def test_code_files_are_faqbots_modules() -> None:
     """The code an index depends on is every module of the faqbot package."""
     names = {Path(p).name for p in cache.code_files()}
     assert {"index.py", "lexicon.py", "normalize.py", "cache.py"} <= names
+    assert {"fields.py", "reading.py", "writing.py", "folders.py"} <= names  # faqbot.knowledge
 
 
 # ------------------------------------------------------------------------------ ignored

@@ -1,8 +1,4 @@
-"""Knowledge files: one YAML file per medication, written by the importer and edited by people.
-
-The format is described in docs/knowledge-format.md. Reading is strict and reports every
-problem of a file as ``file:line: message``, so that a person can fix them all in one go.
-"""
+"""Reading one knowledge file strictly, with every problem located as ``file:line``."""
 
 from __future__ import annotations
 
@@ -11,159 +7,33 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import yaml
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from faqbot import cache
-from faqbot.cache import RESERVED_NAMES
 from faqbot.errors import KnowledgeError, Problem
+from faqbot.knowledge.fields import (
+    _DROPPED,
+    _FAQ,
+    _PROSE,
+    _SECTION,
+    _SIDE_EFFECT,
+    _SIDE_EFFECTS,
+    _SOURCE,
+    _TOP,
+    FORMAT,
+)
 from faqbot.models import Dropped, Faq, Medication, Section, SideEffect, Source
 from faqbot.slug import slugify
-
-if TYPE_CHECKING:
-    from faqbot.locations import StrPath
 
 try:
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - PyYAML without libyaml: slower, same results
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-__all__ = [
-    "FORMAT",
-    "RESERVED_NAMES",
-    "check_file",
-    "dump_medication",
-    "load_dir",
-    "parse_medication",
-]
-
-FORMAT = 1
-
-# The fields each mapping may hold, in the order they are written.
-_TOP = (
-    "format", "title", "generic_name", "aliases", "intro", "usage", "how_it_works",
-    "side_effects", "faqs", "sections", "disclaimer", "note", "source", "dropped",
-)  # fmt: skip
-_PROSE = ("text", "phrasings")
-_SIDE_EFFECTS = ("intro", "phrasings", "items")
-_SIDE_EFFECT = ("name", "text", "group", "urgent", "phrasings")
-_FAQ = ("question", "answer", "group", "phrasings")
-_SECTION = ("title", "text", "phrasings")
-_SOURCE = ("page", "sha256")
-_DROPPED = ("reason", "text")
-
-# ---------------------------------------------------------------------------------- writing
-
-_HEADER = (
-    "# Edit freely: add `phrasings:` (a list of other ways people ask) to any entry,\n"
-    "# then run `faqbot check` to validate.\n"
-)
-_NO_WRAP = 1_000_000  # one line per paragraph; editors wrap long lines for display
-_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
-
-
-class _Dumper(yaml.SafeDumper):
-    """Writes for people: multi-line text as ``|-`` blocks, lists of short texts on one line."""
-
-
-class _Inline(list[str]):
-    """A list of short texts, written on one line: ``[a, b]``."""
-
-
-def _represent_str(dumper: yaml.SafeDumper, text: str) -> ScalarNode:
-    # Only "\n" survives a block scalar unchanged; other line breaks are written as escapes.
-    # PyYAML itself quotes what a block cannot hold (trailing spaces, control characters).
-    style = '"' if _OTHER_BREAKS.search(text) else "|" if "\n" in text else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
-
-
-def _represent_inline(dumper: yaml.SafeDumper, items: _Inline) -> SequenceNode:
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=True)
-
-
-_Dumper.add_representer(str, _represent_str)
-_Dumper.add_representer(_Inline, _represent_inline)
-
-
-def dump_medication(med: Medication) -> str:
-    """The knowledge file for ``med``; the same Medication always gives the same text."""
-    body = yaml.dump(
-        _to_data(med),
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=_NO_WRAP,
-        default_flow_style=False,
-    )
-    return _title_comment(med) + _HEADER + str(body)
-
-
-def _title_comment(med: Medication) -> str:
-    title = _one_line(med.title)
-    if med.source is None:
-        return f"# Knowledge for {title}.\n"
-    return f"# Knowledge for {title}, imported by faqbot from {_one_line(med.source.page)}.\n"
-
-
-def _one_line(text: str) -> str:
-    """``text`` made safe for a comment: no line breaks or other unprintable characters."""
-    return "".join(c if c.isprintable() else " " for c in text)
-
-
-def _to_data(med: Medication) -> dict[str, object]:
-    data: dict[str, object] = {"format": FORMAT, "title": med.title}
-    _put(data, "generic_name", med.generic_name)
-    data["aliases"] = _Inline(med.aliases)
-    _put(data, "intro", med.intro)
-    _put(data, "usage", med.usage and _prose_data(med.usage))
-    _put(data, "how_it_works", med.how_it_works and _prose_data(med.how_it_works))
-    if med.side_effects_intro is not None or med.side_effects or med.side_effects_phrasings:
-        side_effects: dict[str, object] = {}
-        _put(side_effects, "intro", med.side_effects_intro)
-        _put(side_effects, "phrasings", _Inline(med.side_effects_phrasings))
-        _put(side_effects, "items", [_side_effect_data(s) for s in med.side_effects])
-        data["side_effects"] = side_effects
-    data["faqs"] = [_faq_data(f) for f in med.faqs]
-    data["sections"] = [{"title": s.title, **_prose_data(s)} for s in med.sections]
-    _put(data, "disclaimer", med.disclaimer)
-    _put(data, "note", med.note)
-    _put(data, "source", med.source and {"page": med.source.page, "sha256": med.source.sha256})
-    data["dropped"] = [{"reason": d.reason, "text": d.text} for d in med.dropped]
-    return data
-
-
-def _put(data: dict[str, object], key: str, value: object) -> None:
-    """Set ``key`` unless ``value`` is None or an empty list: optional fields are left out."""
-    if value is not None and value != []:
-        data[key] = value
-
-
-def _prose_data(section: Section) -> dict[str, object]:
-    data: dict[str, object] = {"text": section.text}
-    _put(data, "phrasings", _Inline(section.phrasings))
-    return data
-
-
-def _side_effect_data(effect: SideEffect) -> dict[str, object]:
-    data: dict[str, object] = {"name": effect.name}
-    _put(data, "text", effect.text or None)
-    _put(data, "group", effect.group)
-    _put(data, "urgent", effect.urgent or None)
-    _put(data, "phrasings", _Inline(effect.phrasings))
-    return data
-
-
-def _faq_data(faq: Faq) -> dict[str, object]:
-    data: dict[str, object] = {"question": faq.question, "answer": faq.answer}
-    _put(data, "group", faq.group)
-    _put(data, "phrasings", _Inline(faq.phrasings))
-    return data
-
-
-# ---------------------------------------------------------------------------------- reading
+__all__ = ["check_file", "parse_medication"]
 
 Loc = tuple[object, ...]  # where a value sits in the document: ("faqs", 2, "answer")
 _T = TypeVar("_T")
@@ -321,6 +191,14 @@ def _line(root: Node | None, loc: Loc, at_key: bool = False) -> int:
         else:
             break
     return node.start_mark.line + 1 if node is not None else 1
+
+
+def _title_line(path: Path) -> int:
+    """The line of the title in a file that has just loaded without problems."""
+    try:
+        return _line(yaml.compose(path.read_text("utf-8-sig"), Loader=_BaseLoader), ("title",))
+    except (OSError, ValueError, yaml.YAMLError):  # changed since: the title is near the top
+        return 1
 
 
 def _name(loc: Loc) -> str:
@@ -548,52 +426,3 @@ class _Reader:
             return None
         reason, text = self.text(m, loc, "reason"), self.text(m, loc, "text")
         return None if reason is None or text is None else Dropped(reason, text)
-
-
-# ---------------------------------------------------------------------------------- folders
-
-
-def load_dir(directory: StrPath, cache_dir: StrPath | None = None) -> list[Medication]:
-    """Every knowledge file (``*.yaml``) in ``directory``, sorted by file name.
-
-    Raises KnowledgeError with the problems of all files. With ``cache_dir``, the result is
-    cached there until a file in ``directory`` is added, removed or changed.
-    """
-    paths = [Path(p) for p in cache.knowledge_files(directory)]
-    folder = Path(directory).resolve()
-    snap = cache.snapshot(paths)
-    if cache_dir is not None:
-        cached = cache.read(cache_dir, folder, snap)
-        if cached is not None:
-            return cached
-    meds = _load_files(paths)
-    if cache_dir is not None:
-        cache.write(cache_dir, folder, snap, meds)
-    return meds
-
-
-def _load_files(paths: list[Path]) -> list[Medication]:
-    meds: list[Medication] = []
-    problems: list[Problem] = []
-    first: dict[str, Path] = {}  # the file of each title, compared as a person would
-    for path in paths:
-        med, found = _load_file(path)
-        problems += found
-        if med is None:
-            continue
-        meds.append(med)
-        other = first.setdefault(" ".join(med.title.casefold().split()), path)
-        if other != path:
-            message = f"duplicate title {med.title!r} (first in {other.name})"
-            problems.append(Problem(path, _title_line(path), message))
-    if problems:
-        raise KnowledgeError(problems)
-    return meds
-
-
-def _title_line(path: Path) -> int:
-    """The line of the title in a file that has just loaded without problems."""
-    try:
-        return _line(yaml.compose(path.read_text("utf-8-sig"), Loader=_BaseLoader), ("title",))
-    except (OSError, ValueError, yaml.YAMLError):  # changed since: the title is near the top
-        return 1
