@@ -1,10 +1,9 @@
 """faqbot: a medication FAQ assistant that answers from knowledge files, or says it can't.
 
-    >>> from pathlib import Path
-    >>> from faqbot import Bot, load_knowledge, shipped_knowledge_dir, to_json
-    >>> bot = Bot(load_knowledge(shipped_knowledge_dir()))
-    >>> bot.ask("does it cause nausea").entry.id
-    'milnacipran:side-effects/nausea'
+>>> from faqbot import Bot, load_knowledge, shipped_knowledge_dir, to_json
+>>> bot = Bot(load_knowledge(shipped_knowledge_dir()))
+>>> bot.ask("does it cause nausea").entry.id
+'milnacipran:side-effects/nausea'
 """
 
 from __future__ import annotations

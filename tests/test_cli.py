@@ -127,7 +127,13 @@ def test_ask_json_follows_the_contract(capsys: pytest.CaptureFixture[str]) -> No
     assert main(["ask", "--json", "is it addictive", "--knowledge", str(KNOWLEDGE)]) == 0
     reply = json.loads(capsys.readouterr().out)
     assert set(reply) == {
-        "question", "answer", "entry", "confidence", "suggestions", "urgent", "disclaimer"
+        "question",
+        "answer",
+        "entry",
+        "confidence",
+        "suggestions",
+        "urgent",
+        "disclaimer",
     }
     assert reply["entry"]["id"] == "milnacipran:faqs/is-milnacipran-addictive"
     assert reply["entry"]["kind"] == "faq"
@@ -155,7 +161,10 @@ def test_python_dash_m_runs(tmp_path: Path) -> None:
     """`python -m faqbot ask` works from another directory."""
     done = subprocess.run(
         [sys.executable, "-m", "faqbot", "ask", "what is milnacipran used for"],
-        capture_output=True, text=True, cwd="/", check=False,
+        capture_output=True,
+        text=True,
+        cwd="/",
+        check=False,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": str(tmp_path)},
     )
     assert done.returncode == 0, done.stderr

@@ -31,9 +31,7 @@ def corpus_bot() -> Bot:
         ("milnaciprin and alcohol", "milnacipran"),
     ],
 )
-def test_answers_come_from_the_drug_asked_about(
-    corpus_bot: Bot, question: str, drug: str
-) -> None:
+def test_answers_come_from_the_drug_asked_about(corpus_bot: Bot, question: str, drug: str) -> None:
     """A question naming a drug (maybe misspelt) is answered from that drug only."""
     answer = corpus_bot.ask(question)
     assert answer.entry is not None, answer.text

@@ -19,7 +19,9 @@ def test_wheel_install_finds_shipped_knowledge(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     pip = subprocess.run(
         [str(venv / "bin" / "pip"), "install", "--quiet", str(ROOT)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert pip.returncode == 0, pip.stderr[-2000:]
     elsewhere = tmp_path / "elsewhere"
@@ -28,14 +30,25 @@ def test_wheel_install_finds_shipped_knowledge(tmp_path: Path) -> None:
     env["HOME"] = str(tmp_path / "home")
     done = subprocess.run(
         [str(venv / "bin" / "faqbot"), "ask", "--json", "what is milnacipran used for"],
-        capture_output=True, text=True, cwd=elsewhere, env=env, check=False,
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     reply = json.loads(done.stdout)
     assert reply["entry"]["id"] == "milnacipran:usage"
     located = subprocess.run(
-        [str(venv / "bin" / "python"), "-c",
-         "import faqbot; print(faqbot.shipped_knowledge_dir())"],
-        capture_output=True, text=True, cwd=elsewhere, env=env, check=True,
+        [
+            str(venv / "bin" / "python"),
+            "-c",
+            "import faqbot; print(faqbot.shipped_knowledge_dir())",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        check=True,
     )
     assert "site-packages" in located.stdout

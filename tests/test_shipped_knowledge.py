@@ -32,8 +32,15 @@ def _sentences(markdown: str) -> list[str]:
     return [p.rstrip(":") for p in pieces if p]  # a group keeps its words, not its colon
 
 
-_SECTION_LABELS = {"Generic Name", "Usage", "Side Effects", "How it Works", "FAQs",
-                   "Disclaimer", "Note"}
+_SECTION_LABELS = {
+    "Generic Name",
+    "Usage",
+    "Side Effects",
+    "How it Works",
+    "FAQs",
+    "Disclaimer",
+    "Note",
+}
 
 
 def _held(path: Path) -> str:
@@ -50,8 +57,7 @@ def test_shipped_knowledge_is_valid() -> None:
 def test_every_sentence_of_the_page_is_kept(milnacipran_page: Path) -> None:
     """Every sentence of the milnacipran page is held in knowledge/milnacipran.yaml."""
     held = " ".join(
-        str(v)
-        for v in _values(parse_medication(SHIPPED.read_text(encoding="utf-8"), SHIPPED))
+        str(v) for v in _values(parse_medication(SHIPPED.read_text(encoding="utf-8"), SHIPPED))
     )
     held = " ".join(held.split())
     sentences = _sentences(milnacipran_page.read_text(encoding="utf-8"))
