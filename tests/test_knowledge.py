@@ -15,7 +15,14 @@ from hypothesis import strategies as st
 
 from faqbot.atomic import write_atomic
 from faqbot.errors import KnowledgeError, Problem
-from faqbot.knowledge import check_file, dump_medication, load_dir, parse_medication, reading
+from faqbot.knowledge import (
+    check_file,
+    dump_medication,
+    load_dir,
+    parse_medication,
+    reading,
+    writing,
+)
 from faqbot.models import Dropped, Faq, Medication, Section, SideEffect, Source
 from faqbot.slug import slugify
 
@@ -94,6 +101,32 @@ def test_round_trip_without_libyaml(med: Medication) -> None:
     """The pure-Python YAML loader reads dumped files exactly as libyaml does."""
     with mock.patch.object(reading, "_BaseLoader", _PurePythonLoader):
         assert parse_medication(dump_medication(med), Path("x.yaml")) == med
+
+
+@given(MEDICATIONS)
+def test_libyaml_writes_what_pyyaml_writes(med: Medication) -> None:
+    """Files are the same bytes with libyaml's emitter as with PyYAML's own (a machine without
+    libyaml writes the same knowledge): the fast one is used only where they agree."""
+    if writing._FastDumper is None:
+        pytest.skip("this PyYAML has no libyaml")
+    with mock.patch.object(writing, "_FastDumper", None):
+        pure = dump_medication(med)
+    assert dump_medication(med) == pure
+
+
+def test_libyaml_is_used_for_plain_texts() -> None:
+    """Imported pages, with no whitespace at either end and no characters past U+FFFF, go
+    through libyaml; the others through PyYAML's emitter."""
+    if writing._FastDumper is None:
+        pytest.skip("this PyYAML has no libyaml")
+    plain, emoji = Medication("Examplinol", intro="Used for pain."), Medication("Ex 😀")
+    with mock.patch.object(writing, "_dump", wraps=writing._dump) as dump:
+        dump_medication(plain)
+        dump_medication(emoji)
+    assert [call.args[1] for call in dump.call_args_list] == [
+        writing._FastDumper,
+        writing._Dumper,
+    ]
 
 
 def test_dump_layout() -> None:

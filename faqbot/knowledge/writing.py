@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import yaml
 from yaml.nodes import ScalarNode, SequenceNode
+from yaml.representer import SafeRepresenter
 
 from faqbot.knowledge.fields import FORMAT
 from faqbot.models import Faq, Medication, Section, SideEffect
@@ -24,36 +26,81 @@ class _Dumper(yaml.SafeDumper):
     """Writes for people: multi-line text as ``|-`` blocks, lists of short texts on one line."""
 
 
+# libyaml's emitter writes the same text about eight times faster, but not always the same:
+# it escapes characters beyond U+FFFF, and a text that ends in a line break can end the
+# document with "...". A medication whose texts have no such characters and no whitespace at
+# either end (every page of the corpus) goes through it; any other, and every medication
+# where PyYAML has no libyaml, through PyYAML's own emitter. Both are compared in tests.
+_FastDumper: type[yaml.CSafeDumper] | None = None
+if hasattr(yaml, "CSafeDumper"):
+
+    class _CDumper(yaml.CSafeDumper):
+        """_Dumper, on libyaml."""
+
+    _FastDumper = _CDumper
+_BEYOND_FFFF = re.compile("[\U00010000-\U0010ffff]")
+
+
 class _Inline(list[str]):
     """A list of short texts, written on one line: ``[a, b]``."""
 
 
-def _represent_str(dumper: yaml.SafeDumper, text: str) -> ScalarNode:
+def _represent_str(dumper: SafeRepresenter, text: str) -> ScalarNode:
     # Only "\n" survives a block scalar unchanged; other line breaks are written as escapes.
     # PyYAML itself quotes what a block cannot hold (trailing spaces, control characters).
     style = '"' if _OTHER_BREAKS.search(text) else "|" if "\n" in text else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
 
-def _represent_inline(dumper: yaml.SafeDumper, items: _Inline) -> SequenceNode:
+def _represent_inline(dumper: SafeRepresenter, items: _Inline) -> SequenceNode:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=True)
 
 
 _Dumper.add_representer(str, _represent_str)
 _Dumper.add_representer(_Inline, _represent_inline)
+if _FastDumper is not None:
+    _FastDumper.add_representer(str, _represent_str)
+    _FastDumper.add_representer(_Inline, _represent_inline)
 
 
 def dump_medication(med: Medication) -> str:
     """The knowledge file for ``med``; the same Medication always gives the same text."""
-    body = yaml.dump(
-        _to_data(med),
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=_NO_WRAP,
-        default_flow_style=False,
+    data = _to_data(med)
+    dumper: type[SafeRepresenter] = _Dumper
+    if _FastDumper is not None and all(map(_same_in_both, _strings(data))):
+        dumper = _FastDumper
+    return _title_comment(med) + _HEADER + _dump(data, dumper)
+
+
+def _dump(data: dict[str, object], dumper: type[SafeRepresenter]) -> str:
+    return str(
+        yaml.dump(
+            data,
+            Dumper=dumper,
+            sort_keys=False,
+            allow_unicode=True,
+            width=_NO_WRAP,
+            default_flow_style=False,
+        )
     )
-    return _title_comment(med) + _HEADER + str(body)
+
+
+def _same_in_both(text: str) -> bool:
+    """Whether both emitters write ``text`` alike (tested in tests/test_knowledge.py)."""
+    return text == text.strip() and not _BEYOND_FFFF.search(text)
+
+
+def _strings(value: object) -> Iterator[str]:
+    """Every string in ``value`` (nested dicts and lists), keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def _title_comment(med: Medication) -> str:
