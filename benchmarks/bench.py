@@ -170,7 +170,7 @@ def worker_extractone(args: argparse.Namespace) -> Result:
 
 def worker_bm25(args: argparse.Namespace) -> Result:
     """BM25 over every choice (English stopwords, no stemmer): ``retrieve`` and bare scores."""
-    import bm25s  # type: ignore[import-untyped]
+    import bm25s
     import numpy as np
 
     questions = json.loads(args.questions.read_text())
@@ -341,7 +341,7 @@ def measure_shipped(tmp: Path, rounds: int) -> Row:
     qfile = tmp / "shipped-questions.json"
     qfile.write_text(json.dumps(qs))
     _note(f"per question: the shipped knowledge, its {len(qs)} questions × {rounds}")
-    knowledge, cache = shipped_knowledge_dir(), tmp / "cache-shipped"
+    knowledge, cache = Path(shipped_knowledge_dir()), tmp / "cache-shipped"
     _worker("load", knowledge=knowledge, cache=cache)  # fills the cache
     r = _worker("faqbot", rounds, knowledge=knowledge, cache=cache, questions=qfile)
     shown = {k: r[k] for k in ("p50_ms", "p99_ms", "max_ms", "peak_mb")}

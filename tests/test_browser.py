@@ -20,7 +20,7 @@ from conftest import ROOT, missing_tool, write_two_drugs
 from faqbot.bot import Bot, load_knowledge
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Dialog, FloatRect, Page
 
 uvicorn = pytest.importorskip("uvicorn", reason="the web extra (uvicorn) is not installed")
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -36,7 +36,7 @@ ARGS = [
     "--no-first-run",
 ]
 SCREENSHOT = ROOT / "docs" / "widget.png"
-WIDGET_AREA = {"x": 580, "y": 48, "width": 420, "height": 672}  # the panel and the launcher
+WIDGET_AREA: FloatRect = {"x": 580, "y": 48, "width": 420, "height": 672}  # panel and launcher
 XSS = "<img src=x onerror=alert(1)>"
 TIMEOUT_MS = 10_000
 
@@ -86,7 +86,12 @@ def page(browser: Browser, server: str) -> Iterator[Page]:
     opened = context.new_page()
     opened.set_default_timeout(TIMEOUT_MS)
     dialogs: list[str] = []
-    opened.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    opened.on("dialog", on_dialog)
     errors: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
     opened.goto(server + "/")

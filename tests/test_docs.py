@@ -23,7 +23,8 @@ def test_python_example_runs() -> None:
 def test_every_command_is_documented_and_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     """Each subcommand appears in the README and prints help."""
     parser = _parser()
-    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    assert commands is not None
     for name in commands:
         assert f"faqbot {name}" in README or (name == "chat" and "`faqbot`" in README), name
         with pytest.raises(SystemExit) as done:
