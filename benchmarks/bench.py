@@ -523,12 +523,14 @@ def summary(results: Result) -> str:
 
 def update_page(page: Path, text: str, name: str = "table") -> None:
     """Put ``text`` between the page's ``bench:name`` markers."""
+    from faqbot.atomic import write_atomic  # not at the top: workers measure their imports
+
     start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
     doc = page.read_text(encoding="utf-8")
     if start not in doc or end not in doc:
         raise SystemExit(f"{page}: no {start} ... {end} markers")
     head, rest = doc.split(start, 1)
-    page.write_text(f"{head}{start}\n{text}\n{end}{rest.split(end, 1)[1]}", encoding="utf-8")
+    write_atomic(page, f"{head}{start}\n{text}\n{end}{rest.split(end, 1)[1]}")
 
 
 def _commit() -> str:

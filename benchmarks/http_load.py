@@ -361,16 +361,12 @@ def report(results: list[Result], args: argparse.Namespace) -> list[str]:
 
 
 def update_readme(lines: list[str]) -> None:
-    """Put the run's report between the README's http_load markers."""
-    readme = Path(__file__).resolve().parents[1] / "README.md"
-    start, end = "<!-- http_load -->", "<!-- /http_load -->"
-    doc = readme.read_text(encoding="utf-8")
-    if start not in doc or end not in doc:
-        sys.exit(f"{readme}: no {start} ... {end} markers")
-    head, rest = doc.split(start, 1)
+    """Put the run's report between the README's ``bench:http_load`` markers."""
+    from bench import ROOT, update_page
+
     when = time.strftime("%Y-%m-%d", time.gmtime())
     block = "\n".join([f"```console\n$ python benchmarks/http_load.py  # {when}", *lines, "```"])
-    readme.write_text(f"{head}{start}\n{block}\n{end}{rest.split(end, 1)[1]}", encoding="utf-8")
+    update_page(ROOT / "README.md", block, "http_load")
 
 
 def main() -> int:

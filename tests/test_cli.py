@@ -222,6 +222,21 @@ def test_serve_passes_its_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     assert seen["port"] == 9
 
 
+def test_serve_defaults_are_create_apps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the limit options, the app gets the limits it would have by default."""
+    pytest.importorskip("starlette")
+    import inspect
+
+    import faqbot.web
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(faqbot.web, "serve", lambda bot, **options: seen.update(options))
+    assert main(["serve"]) == 0
+    defaults = inspect.signature(faqbot.web.create_app).parameters
+    for name in ("rate_limit", "session_ttl", "max_sessions"):
+        assert seen[name] == defaults[name].default, name
+
+
 @pytest.mark.parametrize("option", ["--rate-limit", "--session-minutes", "--max-sessions"])
 def test_serve_refuses_limits_below_one(option: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
