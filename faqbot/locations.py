@@ -10,7 +10,15 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-__all__ = ["StrPath", "cache_dir", "history_file", "knowledge_dir", "shipped_knowledge_dir"]
+__all__ = [
+    "StrPath",
+    "cache_dir",
+    "cache_key_file",
+    "history_file",
+    "knowledge_dir",
+    "shipped_knowledge_dir",
+    "state_dir",
+]
 
 StrPath = str | os.PathLike[str]  # a path as faqbot's functions take it
 KNOWLEDGE_ENV = "FAQBOT_KNOWLEDGE"
@@ -44,6 +52,16 @@ def cache_dir(environ: Mapping[str, str] = os.environ) -> str:
     return _xdg("XDG_CACHE_HOME", ".cache", environ)
 
 
+def state_dir(environ: Mapping[str, str] = os.environ) -> str:
+    """``$XDG_STATE_HOME/faqbot`` (default ``~/.local/state/faqbot``)."""
+    return _xdg("XDG_STATE_HOME", ".local/state", environ)
+
+
 def history_file(environ: Mapping[str, str] = os.environ) -> str:
     """``$XDG_STATE_HOME/faqbot/history`` (default ``~/.local/state/faqbot/history``)."""
-    return os.path.join(_xdg("XDG_STATE_HOME", ".local/state", environ), "history")
+    return os.path.join(state_dir(environ), "history")
+
+
+def cache_key_file(environ: Mapping[str, str] = os.environ) -> str:
+    """``$XDG_STATE_HOME/faqbot/cache.key``: the key that signs the cache, kept outside it."""
+    return os.path.join(state_dir(environ), "cache.key")

@@ -33,6 +33,25 @@ def missing_tool(reason: str) -> None:
     pytest.skip(reason, allow_module_level=True)
 
 
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point HOME and every XDG folder at a fresh temporary folder, so no test reads or writes
+    the real ~/.cache, ~/.local/state or ~/.config (subprocesses inherit it too)."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for name, sub in XDG_FOLDERS.items():
+        monkeypatch.setenv(name, str(home / sub))
+    return home
+
+
+XDG_FOLDERS = {
+    "XDG_CACHE_HOME": ".cache",
+    "XDG_STATE_HOME": ".local/state",
+    "XDG_CONFIG_HOME": ".config",
+    "XDG_DATA_HOME": ".local/share",
+}
+
+
 @pytest.fixture
 def corpus() -> Path:
     """The corpus folder; skips the test when ../shared/corpus is absent."""
