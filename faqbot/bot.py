@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from faqbot import cache
 from faqbot.answer import GENERIC_DISCLAIMER, Answer, EntryRef
+from faqbot.files import knowledge_files
 from faqbot.index import Index, build_index
 from faqbot.lexicon import LEXICON_FILE, load_lexicon
 from faqbot.locations import shipped_knowledge_dir
@@ -42,7 +43,7 @@ def load_knowledge(directory: StrPath, cache_dir: StrPath | None = None) -> Inde
         return _load_index(directory, lexicon_path)
     key = f"{os.path.realpath(directory)}\n{os.path.realpath(lexicon_path)}"
     # Taken before the files are read, so that an edit made meanwhile is noticed next time.
-    snap = cache.snapshot([*cache.knowledge_files(directory), lexicon_path, *cache.code_files()])
+    snap = cache.snapshot([*knowledge_files(directory), lexicon_path, *cache.code_files()])
     index = cache.read_index(cache_dir, key, snap)
     if index is None:
         index = _load_index(directory, lexicon_path)

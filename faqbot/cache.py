@@ -20,7 +20,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, NamedTuple
 
-from faqbot.errors import KnowledgeError, Problem
 from faqbot.models import Dropped, Faq, Medication, Section, SideEffect, Source
 
 if TYPE_CHECKING:
@@ -28,18 +27,14 @@ if TYPE_CHECKING:
     from faqbot.locations import StrPath
 
 __all__ = [
-    "RESERVED_NAMES",
     "Snapshot",
     "code_files",
-    "knowledge_files",
     "read",
     "read_index",
     "snapshot",
     "write",
     "write_index",
 ]
-
-RESERVED_NAMES = frozenset({"lexicon.yaml"})  # other kinds of file in a knowledge folder
 
 _VERSION = 3
 # A change to the models' fields makes older caches unusable.
@@ -49,31 +44,6 @@ _SCHEMA = tuple(
 # A file changed this recently could change again without its size or mtime changing (mtimes
 # are coarse on many file systems), so such files are not cached yet.
 _RACY_NS = 2_000_000_000
-
-
-def knowledge_files(directory: StrPath) -> list[str]:
-    """The knowledge files (``*.yaml``) of ``directory``, sorted; not hidden or reserved ones.
-
-    Paths here are strings: pathlib takes a noticeable share of a one-shot answer to import.
-    """
-    try:
-        with os.scandir(directory) as entries:
-            names = sorted(
-                e.name
-                for e in entries
-                if e.name.endswith(".yaml")
-                and not e.name.startswith(".")
-                and e.name not in RESERVED_NAMES
-                and e.is_file()
-            )
-    except FileNotFoundError:
-        raise KnowledgeError([Problem(directory, 0, "knowledge folder not found")]) from None
-    except OSError as err:
-        message = f"cannot read the knowledge folder: {err.strerror or err}"
-        raise KnowledgeError([Problem(directory, 0, message)]) from None
-    if not names:
-        raise KnowledgeError([Problem(directory, 0, "no knowledge files (*.yaml) in this folder")])
-    return [os.path.join(directory, name) for name in names]
 
 
 def code_files() -> list[str]:

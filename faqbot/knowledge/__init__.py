@@ -6,7 +6,7 @@ problem of a file as ``file:line: message``, so that a person can fix them all i
 
 from __future__ import annotations
 
-from faqbot.cache import RESERVED_NAMES
+from faqbot.files import RESERVED_NAMES
 from faqbot.knowledge.fields import FORMAT
 from faqbot.knowledge.folders import load_dir
 from faqbot.knowledge.reading import check_file, parse_medication

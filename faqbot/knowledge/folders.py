@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from faqbot import cache
 from faqbot.errors import KnowledgeError, Problem
+from faqbot.files import knowledge_files
 from faqbot.knowledge.reading import _load_file, _title_line
 from faqbot.models import Medication
 
@@ -22,7 +23,7 @@ def load_dir(directory: StrPath, cache_dir: StrPath | None = None) -> list[Medic
     Raises KnowledgeError with the problems of all files. With ``cache_dir``, the result is
     cached there until a file in ``directory`` is added, removed or changed.
     """
-    paths = [Path(p) for p in cache.knowledge_files(directory)]
+    paths = [Path(p) for p in knowledge_files(directory)]
     folder = Path(directory).resolve()
     snap = cache.snapshot(paths)
     if cache_dir is not None:
