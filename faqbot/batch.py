@@ -27,6 +27,7 @@ class PageReport:
     dropped: tuple[Dropped, ...] = ()
     written: bool = False
     refused: str | None = None
+    kept: tuple[str, ...] = ()  # hand edits of the knowledge file kept over the page, each said
 
 
 def find_pages(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
@@ -73,8 +74,13 @@ def import_pages(
     pages: list[tuple[Path, str]],
     out_dir: Path,
     on_page: Callable[[PageReport], None] = lambda report: None,
+    *,
+    overwrite: bool = False,
 ) -> list[PageReport]:
-    """Import ``pages`` into ``out_dir``, one ``<slug>.yaml`` each; report every page."""
+    """Import ``pages`` into ``out_dir``, one ``<slug>.yaml`` each; report every page.
+
+    Hand edits of existing knowledge files are kept (see PageReport.kept) unless ``overwrite``.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     claimed: dict[str, str] = {}
     reports = []
