@@ -30,7 +30,9 @@ __all__ = ["MAX_QUESTION", "Bot", "index_medications", "load_knowledge"]
 MAX_QUESTION = 2000  # characters of a question that are read; the rest is ignored
 
 
-def load_knowledge(directory: StrPath, cache_dir: StrPath | None = None) -> Index:
+def load_knowledge(
+    directory: StrPath, cache_dir: StrPath | None = None, key_file: StrPath | None = None
+) -> Index:
     """Load every knowledge file in ``directory`` and index it.
 
     The folder's own ``lexicon.yaml`` is used when it has one, else the shipped lexicon. With
