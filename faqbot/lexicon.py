@@ -12,7 +12,7 @@ from faqbot.normalize import normalize, stem, tokens
 if TYPE_CHECKING:
     from faqbot.locations import StrPath
 
-__all__ = ["LEXICON_FILE", "SKIPPED", "TOPIC_KINDS", "Lexicon", "load_lexicon"]
+__all__ = ["LEXICON_FILE", "MAX_LEXICON_BYTES", "SKIPPED", "TOPIC_KINDS", "Lexicon", "load_lexicon"]
 
 LEXICON_FILE = "lexicon.yaml"
 TOPIC_KINDS = ("usage", "how_it_works", "side_effects", "note")
@@ -48,6 +48,9 @@ SKIPPED = frozenset(
     ]
 )
 _FIELDS = ("format", "concepts", "shorthand", "topics", *_LIST_FIELDS)
+# The size cap of a lexicon: the shipped one is 96 kB.
+MAX_LEXICON_BYTES = 2_000_000
+_TOO_LARGE = "the shipped lexicon is 96 kB: check that this is the lexicon you meant, or shorten it"
 
 Phrase = tuple[str, ...]
 
@@ -220,20 +223,13 @@ def validate_lexicon(data: object, path: StrPath) -> list[Problem]:
 
 def load_lexicon(path: StrPath) -> Lexicon:
     """Read and validate a lexicon file; KnowledgeError on any problem."""
-    import yaml  # only when the lexicon is not in the cache: importing it takes a while
+    # Only when the lexicon is not in the cache: importing YAML takes a while.
+    from faqbot.knowledge.reading import capped, load_yaml, read_text
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = yaml.load(f.read(), Loader=loader)
-    except (OSError, UnicodeDecodeError) as e:
-        raise KnowledgeError([Problem(path, 1, f"cannot read the lexicon: {e}")]) from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        reason = getattr(e, "problem", None) or str(e)
-        raise KnowledgeError([Problem(path, line, f"YAML syntax error: {reason}")]) from None
+    text = read_text(path, MAX_LEXICON_BYTES, _TOO_LARGE)
+    data, _ = load_yaml(text, path)  # of a repeated field, the last one counts
     problems = validate_lexicon(data, path)
     if problems:
-        raise KnowledgeError(problems)
+        raise KnowledgeError(capped(problems, path))
+    assert isinstance(data, dict)
     return build_lexicon(data)

@@ -276,8 +276,9 @@ def test_parse_medication_raises_with_every_problem() -> None:
             "3: YAML syntax error: character '\\x07' is not allowed; remove it",
         ),
         (
-            "format: 1\ntitle: &t [*t]\n",
-            "1: YAML error: the document refers to itself or nests too deeply",
+            "format: 1\ntitle: [*t]\n",
+            "2: YAML syntax error: found undefined alias; text that starts with '*' or '&' must "
+            "be in quotes",
         ),
     ],
 )
@@ -357,12 +358,15 @@ def test_load_dir_loads_every_file_sorted_by_name() -> None:
 
 
 def test_load_dir_skips_the_lexicon_hidden_and_other_files(tmp_path: Path) -> None:
-    """lexicon.yaml, hidden files, other extensions and sub-folders are not knowledge files."""
+    """lexicon.yaml, hidden files, other extensions and sub-folders are not knowledge files.
+
+    (A sub-folder named ``*.yaml`` is reported: see test_knowledge_bounds.py.)
+    """
     shutil.copy(MINI / "fictazepam.yaml", tmp_path)
     (tmp_path / "lexicon.yaml").write_text("words: {}\n")
     (tmp_path / ".#fictazepam.yaml").write_text("editor lock file")
     (tmp_path / "notes.txt").write_text("not yaml")
-    (tmp_path / "sub.yaml").mkdir()
+    (tmp_path / "sub").mkdir()
     assert [m.title for m in load_dir(tmp_path)] == ["Fictazepam"]
 
 

@@ -6,14 +6,15 @@ import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 from yaml.constructor import ConstructorError
+from yaml.events import AliasEvent, NodeEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from faqbot.errors import KnowledgeError, Problem
+from faqbot.files import read_limited
 from faqbot.knowledge.fields import (
     _DROPPED,
     _FAQ,
@@ -24,22 +25,38 @@ from faqbot.knowledge.fields import (
     _SOURCE,
     _TOP,
     FORMAT,
+    MAX_BYTES,
+    MAX_BYTES_ADVICE,
 )
 from faqbot.models import Dropped, Faq, Medication, Section, SideEffect, Source
 from faqbot.slug import slugify
+
+if TYPE_CHECKING:
+    from faqbot.locations import StrPath
 
 try:
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - PyYAML without libyaml: slower, same results
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-__all__ = ["check_file", "parse_medication"]
+__all__ = ["MAX_PROBLEMS", "capped", "check_file", "load_yaml", "parse_medication", "read_text"]
+
+MAX_PROBLEMS = 100  # the problems reported of one file; the rest are only counted
 
 Loc = tuple[object, ...]  # where a value sits in the document: ("faqs", 2, "answer")
 _T = TypeVar("_T")
 
 
 _STR, _SEQ, _MAP, _MERGE = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map", "merge"))
+
+
+class _BadValue(Exception):
+    """A scalar that YAML resolves to a number or date it cannot make (too many digits, 13th
+    month): a message and a line, instead of the ValueError PyYAML lets through."""
+
+    def __init__(self, node: Node, err: Exception) -> None:
+        self.line = node.start_mark.line + 1
+        self.message = _bad_value(node, err)
 
 
 class _Data:
@@ -61,7 +78,10 @@ class _Data:
             and all(key.tag != _MERGE for key, _ in node.value)
         ):
             return self.mapping(node)
-        return self.loader.construct_object(node, deep=True)  # numbers, dates, merges, tags...
+        try:
+            return self.loader.construct_object(node, deep=True)  # numbers, dates, tags...
+        except (ValueError, TypeError, AttributeError, OverflowError) as err:
+            raise _BadValue(node, err) from None
 
     def mapping(self, node: MappingNode) -> dict[object, object]:
         data: dict[object, object] = {}
@@ -91,7 +111,7 @@ class _Issue:
     first: Loc | None = None  # for duplicates: where the first one is
 
 
-def parse_medication(text: str, path: Path) -> Medication:
+def parse_medication(text: str, path: StrPath) -> Medication:
     """The Medication in ``text`` (the content of ``path``); KnowledgeError lists every problem."""
     med, problems = _parse(text, path)
     if med is None:
@@ -99,45 +119,108 @@ def parse_medication(text: str, path: Path) -> Medication:
     return med
 
 
-def check_file(path: Path) -> list[Problem]:
+def check_file(path: StrPath) -> list[Problem]:
     """Every problem of the knowledge file at ``path``; [] when it is fine."""
     return _load_file(path)[1]
 
 
-def _load_file(path: Path) -> tuple[Medication | None, list[Problem]]:
+def _load_file(path: StrPath) -> tuple[Medication | None, list[Problem]]:
     try:
-        raw = path.read_bytes()
-    except OSError as err:
-        return None, [Problem(path, 0, f"cannot read the file: {err.strerror or err}")]
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw.count(b"\n", 0, err.start) + 1
-        bad = f"byte 0x{raw[err.start]:02x} is not UTF-8; save the file as UTF-8"
-        return None, [Problem(path, line, bad)]
+        text = read_text(path, MAX_BYTES, MAX_BYTES_ADVICE)
+    except KnowledgeError as err:
+        return None, err.problems
     return _parse(text, path)
 
 
-def _parse(text: str, path: Path) -> tuple[Medication | None, list[Problem]]:
-    """Fast path: load and build in one go; only when that finds problems, locate them."""
+def read_text(path: StrPath, limit: int, advice: str) -> str:
+    """The UTF-8 text of the regular file at ``path``, of at most ``limit`` bytes (``advice``
+    says what to do with a larger one), without a byte order mark; else KnowledgeError."""
+    raw = read_limited(path, limit, advice)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        bad = f"byte 0x{raw[err.start]:02x} is not UTF-8; save the file as UTF-8"
+        raise KnowledgeError([Problem(path, line, bad)]) from None
+
+
+def load_yaml(text: str, path: StrPath) -> tuple[object, list[tuple[int, str]]]:
+    """The plain data of the YAML document ``text``, and (line, message) for each field that a
+    mapping repeats. KnowledgeError when it is not YAML, holds anchors or aliases, or holds a
+    value YAML cannot make (such as a number of 5,000 digits)."""
     loader = _BaseLoader(text)
     data = _Data(loader)
     try:
-        node = loader.get_single_node()
+        node = loader.get_single_node()  # aliases are only references here: no cost yet
+        refused = _anchors(text, path) if node is not None else []
+        if refused:
+            raise KnowledgeError(refused)
         document = None if node is None else data.build(node)
     except yaml.YAMLError as err:
-        return None, [Problem(path, *_yaml_error(err, text))]
+        raise KnowledgeError([Problem(path, *_yaml_error(err, text))]) from None
     except RecursionError:
-        return None, [
-            Problem(path, 1, "YAML error: the document refers to itself or nests too deeply")
-        ]
+        message = "YAML error: the document refers to itself or nests too deeply"
+        raise KnowledgeError([Problem(path, 1, message)]) from None
+    except _BadValue as err:
+        raise KnowledgeError([Problem(path, err.line, err.message)]) from None
     finally:
         loader.dispose()
+    return document, data.duplicates
+
+
+def _parse(text: str, path: StrPath) -> tuple[Medication | None, list[Problem]]:
+    """Fast path: load and build in one go; only when that finds problems, locate them."""
+    try:
+        document, duplicates = load_yaml(text, path)
+    except KnowledgeError as err:
+        return None, err.problems
     reader = _Reader()
     med = reader.medication(document)
-    if med is not None and not reader.issues and not data.duplicates:
+    if med is not None and not reader.issues and not duplicates:
         return med, []
-    return None, _locate(text, path, reader.issues, data.duplicates)
+    return None, _locate(text, path, reader.issues, duplicates)
+
+
+def _anchors(text: str, path: StrPath) -> list[Problem]:
+    """A problem for each YAML anchor (``&name``) and alias (``*name``) in ``text``, capped.
+
+    Knowledge files never need them, and aliases of aliases make a file of a few hundred bytes
+    expand to gigabytes (a "billion laughs"). Only files holding a ``&`` or ``*`` are parsed.
+    """
+    if "&" not in text and "*" not in text:
+        return []
+    found: list[Problem] = []
+    more = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if not isinstance(event, NodeEvent) or event.anchor is None:
+            continue
+        if len(found) == MAX_PROBLEMS:
+            more += 1
+            continue
+        name = event.anchor
+        if isinstance(event, AliasEvent):
+            message = f"YAML alias '*{name}': write out the value it repeats in full"
+        else:
+            message = f"YAML anchor '&{name}': remove it"
+        message += "; faqbot's files do not use anchors (&) and aliases (*)"
+        line = event.start_mark.line + 1 if event.start_mark else 1
+        found.append(Problem(path, line, message))
+    return found + _more(path, more)
+
+
+def _bad_value(node: Node, err: Exception) -> str:
+    """What is wrong with a value YAML could not make, and the fix."""
+    if not isinstance(node, ScalarNode):
+        return f"this value cannot be read ({err})"
+    value, kind = node.value, node.tag.rsplit(":", 1)[-1]
+    shown = repr(value if len(value) <= 30 else value[:30] + "...")
+    if kind == "int" and "digits" in str(err):
+        digits = sum(c.isdigit() for c in value)
+        why = f"it has {digits:,} digits, too many to read as a number"
+    else:
+        name = {"int": "a number", "float": "a number", "timestamp": "a date"}.get(kind, kind)
+        why = f"it cannot be read as {name} ({err})"
+    return f"{shown}: {why}; put it in quotes if it is text"
 
 
 def _yaml_error(err: yaml.YAMLError, text: str) -> tuple[int, str]:
@@ -157,47 +240,79 @@ def _yaml_error(err: yaml.YAMLError, text: str) -> tuple[int, str]:
     lines = text.split("\n")
     if "mapping values are not allowed" in message:
         message += "; text that holds ': ' must be in quotes or in a |- block"
+    elif "alias" in message:
+        message += "; text that starts with '*' or '&' must be in quotes"
     elif line <= len(lines) and "\t" in lines[line - 1]:
         message += "; indent with spaces, not tabs"
     return line, message
 
 
 def _locate(
-    text: str, path: Path, issues: list[_Issue], duplicates: list[tuple[int, str]]
+    text: str, path: StrPath, issues: list[_Issue], duplicates: list[tuple[int, str]]
 ) -> list[Problem]:
     """Turn issues into Problems, with lines found by composing the document again."""
-    root = yaml.compose(text, Loader=_BaseLoader)
+    lines = _Lines(yaml.compose(text, Loader=_BaseLoader))
     found = [Problem(path, line, message) for line, message in duplicates]
     for issue in issues:
         message = issue.message
         if issue.first is not None:
-            message += f" (first at line {_line(root, issue.first)})"
-        found.append(Problem(path, _line(root, issue.loc, issue.at_key), message))
-    return sorted(found, key=lambda p: p.line)
+            message += f" (first at line {lines.line(issue.first)})"
+        found.append(Problem(path, lines.line(issue.loc, issue.at_key), message))
+    return capped(sorted(found, key=lambda p: p.line), path)
 
 
-def _line(root: Node | None, loc: Loc, at_key: bool = False) -> int:
-    """The 1-based line of the node at ``loc``, or of its nearest parent that exists."""
-    node = root
-    for i, part in enumerate(loc):
-        if isinstance(node, MappingNode):
-            pairs = [(k, v) for k, v in node.value if k.value == str(part)]
-            if not pairs:
+def capped(problems: list[Problem], path: StrPath) -> list[Problem]:
+    """The first MAX_PROBLEMS of ``problems`` (of the file ``path``), then one counting the rest."""
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    return problems[:MAX_PROBLEMS] + _more(path, len(problems) - MAX_PROBLEMS)
+
+
+def _more(path: StrPath, more: int) -> list[Problem]:
+    if not more:
+        return []
+    message = f"and {more:,} more problems, not shown: fix those above, then check again"
+    return [Problem(path, 0, message)]
+
+
+class _Lines:
+    """The lines of places in a composed document. Each mapping is indexed once, when first
+    needed, so that locating any number of issues takes time linear in the document."""
+
+    def __init__(self, root: Node | None) -> None:
+        self.root = root
+        self._keys: dict[int, dict[object, tuple[Node, Node]]] = {}  # id(mapping) → its pairs
+
+    def line(self, loc: Loc, at_key: bool = False) -> int:
+        """The 1-based line of the node at ``loc``, or of its nearest parent that exists."""
+        node = self.root
+        for i, part in enumerate(loc):
+            if isinstance(node, MappingNode):
+                pair = self._pairs(node).get(str(part))
+                if pair is None:
+                    break
+                key, value = pair
+                node = key if at_key and i == len(loc) - 1 else value
+            elif isinstance(node, SequenceNode) and type(part) is int and part < len(node.value):
+                node = node.value[part]
+            else:
                 break
-            key, value = pairs[-1]  # the value YAML kept
-            node = key if at_key and i == len(loc) - 1 else value
-        elif isinstance(node, SequenceNode) and type(part) is int and part < len(node.value):
-            node = node.value[part]
-        else:
-            break
-    return node.start_mark.line + 1 if node is not None else 1
+        return node.start_mark.line + 1 if node is not None else 1
+
+    def _pairs(self, node: MappingNode) -> dict[object, tuple[Node, Node]]:
+        pairs = self._keys.get(id(node))
+        if pairs is None:  # the last of repeated keys wins, as it does in the loaded data
+            pairs = {k.value: (k, v) for k, v in node.value if isinstance(k, ScalarNode)}
+            self._keys[id(node)] = pairs
+        return pairs
 
 
-def _title_line(path: Path) -> int:
+def _title_line(path: StrPath) -> int:
     """The line of the title in a file that has just loaded without problems."""
     try:
-        return _line(yaml.compose(path.read_text("utf-8-sig"), Loader=_BaseLoader), ("title",))
-    except (OSError, ValueError, yaml.YAMLError):  # changed since: the title is near the top
+        text = read_text(path, MAX_BYTES, MAX_BYTES_ADVICE)
+        return _Lines(yaml.compose(text, Loader=_BaseLoader)).line(("title",))
+    except (KnowledgeError, yaml.YAMLError):  # changed since: the title is near the top
         return 1
 
 
