@@ -36,20 +36,23 @@ def load_knowledge(
     """Load every knowledge file in ``directory`` and index it.
 
     The folder's own ``lexicon.yaml`` is used when it has one, else the shipped lexicon. With
-    ``cache_dir``, the index is kept there and used until a knowledge file, the lexicon or
-    faqbot itself changes. Raises :class:`~faqbot.errors.KnowledgeError` naming each bad file
-    and line.
+    ``cache_dir``, the index is kept there, signed with the key in ``key_file`` (made when
+    missing; it must lie outside ``cache_dir``), and used until a knowledge file, the lexicon
+    or faqbot itself changes. Raises :class:`~faqbot.errors.KnowledgeError` naming each bad
+    file and line.
     """
     lexicon_path = _lexicon_path(directory)
     if cache_dir is None:
         return _load_index(directory, lexicon_path)
+    if key_file is None:
+        raise ValueError("a cache needs a key_file, kept outside cache_dir")
     key = f"{os.path.realpath(directory)}\n{os.path.realpath(lexicon_path)}"
     # Taken before the files are read, so that an edit made meanwhile is noticed next time.
     snap = cache.snapshot([*knowledge_files(directory), lexicon_path, *cache.code_files()])
-    index = cache.read_index(cache_dir, key, snap)
+    index = cache.read_index(cache_dir, key_file, key, snap)
     if index is None:
         index = _load_index(directory, lexicon_path)
-        cache.write_index(cache_dir, key, snap, index)
+        cache.write_index(cache_dir, key_file, key, snap, index)
     return index
 
 

@@ -1,49 +1,56 @@
-"""Pickle caches of loaded knowledge, used while the files they were made from are unchanged.
+"""The index cache: the index built from a knowledge folder, kept while its files are unchanged.
 
-Two kinds: the medications of a knowledge folder (``knowledge.load_dir``), and the whole index
-built from a folder and a lexicon (``bot.load_knowledge``). An index holds what faqbot's code
-made of the files, so it is also tied to that code: any change to faqbot's modules drops it.
+An index holds what faqbot's code made of the files, so it is tied to that code too: any change
+to faqbot's modules drops it. A file is unchanged while its size, mtime, inode and ctime are:
+``cp -p``, ``tar x`` or ``touch -d`` can restore a size and an mtime, but not an inode or a
+ctime.
 
-A cache only saves time: one that is missing, stale, corrupt or cannot be written is ignored.
-Like any pickle it must live where only its user can write, such as the user's cache folder.
+Each cache file is a pickle signed with a key kept outside the cache folder
+(:mod:`faqbot.signing`), and the signature is checked before anything is unpickled: a planted or
+altered file runs no code and serves no altered text. Such a file is rebuilt with a
+:class:`CacheWarning`. A cache only saves time: one that is missing, stale or cannot be written
+is rebuilt or skipped without a word.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
+import stat
 import sys
 import time
+import warnings
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, NamedTuple
 
+from faqbot import signing
 from faqbot.models import Dropped, Faq, Medication, Section, SideEffect, Source
 
 if TYPE_CHECKING:
     from faqbot.index import Index
     from faqbot.locations import StrPath
 
-__all__ = [
-    "Snapshot",
-    "code_files",
-    "read",
-    "read_index",
-    "snapshot",
-    "write",
-    "write_index",
-]
+__all__ = ["CacheWarning", "Snapshot", "code_files", "read_index", "snapshot", "write_index"]
 
-_VERSION = 3
+_MAGIC = b"faqbot-index-cache\x00\x04"  # the format of the file; a new one for any change
+_VERSION = 4
 # A change to the models' fields makes older caches unusable.
 _SCHEMA = tuple(
     (cls.__name__, cls._fields) for cls in (Medication, Section, SideEffect, Faq, Source, Dropped)
 )
-# A file changed this recently could change again without its size or mtime changing (mtimes
-# are coarse on many file systems), so such files are not cached yet.
+# A file changed this recently could change again without its stat changing (times are coarse
+# on many file systems), so such files are not cached yet.
 _RACY_NS = 2_000_000_000
+_FILE_MODE = 0o600
+_DIR_MODE = 0o700
+
+
+class CacheWarning(UserWarning):
+    """A cache file or key could not be trusted; faqbot went on without it."""
 
 
 def code_files() -> list[str]:
@@ -62,11 +69,13 @@ def code_files() -> list[str]:
 # The sub-packages whose modules are part of that code too (faqbot.web only serves an index).
 _CODE_SUBPACKAGES = ("knowledge",)
 
+_Stat = tuple[str, int, int, int, int]  # name, size, mtime, inode, ctime
+
 
 class Snapshot(NamedTuple):
-    """The name, size and mtime of each file, and when they were taken."""
+    """What each file looked like (see _Stat), and when that was seen."""
 
-    files: tuple[tuple[str, int, int], ...]
+    files: tuple[_Stat, ...]
     taken_ns: int
 
 
@@ -76,83 +85,128 @@ def snapshot(paths: Iterable[StrPath]) -> Snapshot:
     return Snapshot(tuple(_stat(p) for p in paths), taken_ns)
 
 
-def _stat(path: StrPath) -> tuple[str, int, int]:
+def _stat(path: StrPath) -> _Stat:
     name = os.path.basename(path)
     try:
         st = os.stat(path)
     except OSError:  # gone or unreadable: never matches a cache, and reading it says why
-        return name, -1, -1
-    return name, st.st_size, st.st_mtime_ns
+        return name, -1, -1, -1, -1
+    return name, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns
 
 
-def read(cache_dir: StrPath, folder: StrPath, snap: Snapshot) -> list[Medication] | None:
-    """The medications cached for ``folder`` if its files still match ``snap``, else None."""
-    meds = _read(_cache_file(cache_dir, "knowledge", folder), _header(folder, snap))
-    if isinstance(meds, list) and all(isinstance(m, Medication) for m in meds):
-        return meds
-    return None
-
-
-def write(cache_dir: StrPath, folder: StrPath, snap: Snapshot, meds: list[Medication]) -> None:
-    """Cache ``meds`` for ``folder``, unless a file is too recent to trust; never raises OSError."""
-    _write(_cache_file(cache_dir, "knowledge", folder), _header(folder, snap), snap, meds)
-
-
-def read_index(cache_dir: StrPath, key: str, snap: Snapshot) -> Index | None:
-    """The index cached under ``key`` if its files (and faqbot's code) still match ``snap``."""
+def read_index(cache_dir: StrPath, key_file: StrPath, key: str, snap: Snapshot) -> Index | None:
+    """The index cached under ``key`` if it is signed and its files still match ``snap``."""
     from faqbot.index import Index
 
-    index = _read(_cache_file(cache_dir, "index", key), _header(key, snap))
+    index = _read(_cache_file(cache_dir, key), key_file, _header(key, snap))
     return index if isinstance(index, Index) else None
 
 
-def write_index(cache_dir: StrPath, key: str, snap: Snapshot, index: Index) -> None:
+def write_index(
+    cache_dir: StrPath, key_file: StrPath, key: str, snap: Snapshot, index: Index
+) -> None:
     """Cache ``index`` under ``key``, unless a file is too recent to trust; never raises OSError."""
-    if not _racy(snap):
-        index.precompute()  # tables made once, not in each process that loads the index
-        _write(_cache_file(cache_dir, "index", key), _header(key, snap), snap, index)
+    if _racy(snap):
+        return
+    signing_key = _signing_key(key_file)
+    if signing_key is None:
+        return
+    index.precompute()  # tables made once, not in each process that loads the index
+    header = pickle.dumps(_header(key, snap))
+    payload = b"".join(
+        (len(header).to_bytes(8, "big"), header, pickle.dumps(index, pickle.HIGHEST_PROTOCOL))
+    )
+    data = b"".join((_MAGIC, signing.sign(signing_key, payload), payload))
+    with contextlib.suppress(OSError):  # a read-only or full disk only costs speed
+        _write(_cache_file(cache_dir, key), data)
 
 
 def _racy(snap: Snapshot) -> bool:
     """Whether a file changed so recently that it could change again unnoticed."""
-    return any(mtime_ns > snap.taken_ns - _RACY_NS for _, _, mtime_ns in snap.files)
+    newest = snap.taken_ns - _RACY_NS
+    return any(mtime > newest or ctime > newest for _, _, mtime, _, ctime in snap.files)
 
 
-def _read(path: str, header: tuple[object, ...]) -> object:
+def _signing_key(key_file: StrPath) -> bytes | None:
     try:
-        with open(path, "rb") as f:
-            if pickle.load(f) != header:
-                return None
-            with _gc_paused():
-                return pickle.load(f)
-    except Exception:  # a corrupt or foreign file fails in many ways; rebuilding is always safe
+        return signing.load_key(key_file)
+    except signing.UntrustedKey as err:
+        _warn(f"not using the cache: its key {err}")
+    except OSError:  # no state folder to keep a key in (a read-only home): no cache
+        pass
+    return None
+
+
+def _read(path: str, key_file: StrPath, header: tuple[object, ...]) -> object:
+    data = _read_file(path)
+    if data is None:
+        return None
+    view = memoryview(data)
+    where = len(_MAGIC) + signing.SIGNATURE_SIZE
+    if view[: len(_MAGIC)] != _MAGIC:
+        _warn(f"the cache file {path} is not a faqbot index cache; rebuilt")
+        return None
+    signing_key = _signing_key(key_file)
+    if signing_key is None:
+        return None
+    if not signing.verify(signing_key, view[where:], view[len(_MAGIC) : where]):
+        _warn(f"the cache file {path} failed its check (not made by you, or damaged); rebuilt")
+        return None
+    try:
+        body = where + 8 + int.from_bytes(view[where : where + 8], "big")
+        if pickle.loads(view[where + 8 : body]) != header:
+            return None  # stale: made from other files or by other code
+        with _gc_paused():
+            return pickle.loads(view[body:])
+    except Exception:  # signed by us yet unreadable (a faqbot bug): rebuilding is always safe
         return None
 
 
-def _write(path: str, header: tuple[object, ...], snap: Snapshot, value: object) -> None:
-    if _racy(snap):
-        return
+def _read_file(path: str) -> bytes | None:
+    """The bytes of the cache file at ``path``; None when there is none or it is no file."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a planted FIFO must not block
+    except OSError:  # none yet, or out of reach: the cache only saves time
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            _warn(f"the cache file {path} is not a regular file; rebuilt")
+            return None
+        with os.fdopen(os.dup(fd), "rb") as f:
+            return f.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _write(path: str, data: bytes) -> None:
     from pathlib import Path
 
     from faqbot.atomic import write_atomic  # only when writing
 
-    data = pickle.dumps(header) + pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        write_atomic(Path(path), data)
-    except OSError:  # a read-only or full disk only costs speed
-        pass
+    folder = os.path.dirname(path)
+    os.makedirs(folder, mode=_DIR_MODE, exist_ok=True)
+    st = os.stat(folder)
+    if st.st_uid == os.geteuid() and st.st_mode & 0o077:
+        os.chmod(folder, _DIR_MODE)  # made by an older faqbot, or by hand
+    write_atomic(Path(path), data, mode=_FILE_MODE)
 
 
-def _cache_file(cache_dir: StrPath, kind: str, key: StrPath) -> str:
+def _cache_file(cache_dir: StrPath, key: str) -> str:
     # Checksums, quicker to import than hashlib: two keys that share a file only take turns
     # in it, since its header holds the whole key.
     data = os.fsencode(key)
-    return os.path.join(cache_dir, f"{kind}-{zlib.crc32(data):08x}{zlib.adler32(data):08x}.pickle")
+    name = f"index-{zlib.crc32(data):08x}{zlib.adler32(data):08x}.cache"
+    return os.path.join(cache_dir, name)
 
 
-def _header(key: StrPath, snap: Snapshot) -> tuple[object, ...]:
-    return (_VERSION, sys.version_info[:2], _SCHEMA, os.fspath(key), snap.files)
+def _header(key: str, snap: Snapshot) -> tuple[object, ...]:
+    return (_VERSION, sys.version_info[:2], _SCHEMA, key, snap.files)
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, CacheWarning, stacklevel=4)
 
 
 @contextmanager
