@@ -85,10 +85,11 @@ def free_port() -> int:
 SERVE_ON_LOOP = """
 import sys
 from faqbot.bot import Bot, load_knowledge
-from faqbot.locations import cache_dir, knowledge_dir
+from faqbot.locations import cache_dir, cache_key_file, knowledge_dir
 from faqbot.web import serve
 knowledge = knowledge_dir(sys.argv[3] if len(sys.argv) > 3 else None)
-serve(Bot(load_knowledge(knowledge, cache_dir())), port=int(sys.argv[1]), loop=sys.argv[2])
+index = load_knowledge(knowledge, cache_dir(), cache_key_file())
+serve(Bot(index), port=int(sys.argv[1]), loop=sys.argv[2])
 """
 
 
