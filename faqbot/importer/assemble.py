@@ -42,7 +42,7 @@ _DECLINES = re.compile(
 
 def import_page(text: str, page: str) -> Medication:
     """Parse one page; raise `ImportPageError` if it has no title or no recognised sections."""
-    lines = text.splitlines()
+    lines = text.removeprefix("\ufeff").splitlines()  # a byte order mark, as some editors write
     title, body_start = front_matter(lines, page)
     parts = Parts(title=title)
     body = tokenize(lines, body_start)

@@ -10,6 +10,9 @@ __all__ = ["SENTENCE_END", "SPACES", "plain_text", "words"]
 _TAGS = re.compile(r"</?(?:sub|sup|b|i|em|strong|u|small|span)\b[^>]*>|<br\s*/?>", re.I)
 _ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![\w*])")
 SPACES = re.compile(r"[ \t\u00a0]+")
+# Bold that opens a Q:/A: marker right after a word ("0**Q: "): it becomes a space, as
+# removing it would glue the word to the marker ("0Q:").
+_GLUED_MARKER = re.compile(r"(?<=\w)\*\*(?=[QA]\s*:)")
 
 # Sentences.
 SENTENCE_END = re.compile(r"[.!?][\"'”’)\]*]*(?=\s)")
@@ -20,6 +23,8 @@ def plain_text(text: str) -> str:
     if "<" in text:
         text = _TAGS.sub("", text)
     if "*" in text:
+        if "**Q" in text or "**A" in text:
+            text = _GLUED_MARKER.sub(" ", text)
         text = text.replace("**", "")
         if "*" in text:
             text = _ITALIC.sub(r"\1", text)
