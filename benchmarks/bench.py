@@ -403,12 +403,15 @@ def measure_sizes(knowledge: Path, corpus: Path, tmp: Path, rounds: int) -> list
     qfile.write_text(json.dumps(qs))
     rows: list[Row] = []
     folder = cache = tmp
-    for n, files in subsets(knowledge, named_drugs(corpus)).items():
+    sizes = subsets(knowledge, named_drugs(corpus))
+    for n, files in sizes.items():
+        (tmp / f"drugs-{n}").mkdir()
+        for f in files:
+            _link(f, tmp / f"drugs-{n}" / f.name)
+    time.sleep(2.5)  # a link is a change of the file (its ctime): let the cache trust them
+    for n in sizes:
         _note(f"per question: {n:,} drugs, {len(qs)} questions × {rounds}")
         folder, cache = tmp / f"drugs-{n}", tmp / f"cache-{n}"
-        folder.mkdir()
-        for f in files:
-            _link(f, folder / f.name)
         texts = choices(folder)
         cfile = tmp / f"choices-{n}.json"
         cfile.write_text(json.dumps(texts))
