@@ -1,3 +1,3 @@
-from faqbot.cli import run
+from faqbot.oneshot import run
 
 raise SystemExit(run())

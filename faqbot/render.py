@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from typing import Any
 
 from faqbot.answer import Answer
 
-__all__ = ["Style", "to_dict", "to_json", "to_text"]
+__all__ = ["Style", "for_terminal", "to_dict", "to_json", "to_text"]
+
+# What page text must not send to a terminal: escape sequences (CSI; OSC and the other strings,
+# up to their end or the line's; two-character escapes), C0 and C1 controls but newline and
+# tab, DEL, and the bidi overrides and isolates that show text in another order than stored.
+_UNSAFE = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[\]PX^_][^\x07\x1b\n]*(?:\x07|\x1b\\)?|[ -/]*[0-~])?"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def for_terminal(text: str) -> str:
+    """``text`` with terminal escape sequences and control characters removed (not ``\\n``
+    or ``\\t``): what untrusted text from pages and files may show on a terminal."""
+    return _UNSAFE.sub("", text)
 
 
 class Style:
@@ -50,18 +65,20 @@ def to_text(answer: Answer, width: int = 80, color: bool = False) -> str:
     s = Style(color)
     width = max(width, 20)
     out: list[str] = []
-    body = answer.text
+    body = for_terminal(answer.text)
     if answer.urgent:
         notice, _, body = body.partition("\n\n")
         out.extend(f"{s.urgent}{line}{s.reset}" for line in _wrap(notice, width))
         out.append("")
     if answer.entry is not None:
-        out.append(f"{s.heading}{answer.entry.drug} › {answer.entry.title}{s.reset}")
+        heading = for_terminal(f"{answer.entry.drug} › {answer.entry.title}")
+        out.append(f"{s.heading}{heading}{s.reset}")
     out.extend(_wrap(body, width))
     for n, suggestion in enumerate(answer.suggestions, 1):
-        out.extend(_wrap(f"  {n}. {suggestion}", width, indent="     "))
+        out.extend(_wrap(f"  {n}. {for_terminal(suggestion)}", width, indent="     "))
     out.append("")
-    out.extend(f"{s.dim}{line}{s.reset}" for line in _wrap(answer.disclaimer, width))
+    disclaimer = for_terminal(answer.disclaimer)
+    out.extend(f"{s.dim}{line}{s.reset}" for line in _wrap(disclaimer, width))
     return "\n".join(out)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+import itertools
 import json
 import subprocess
 import sys
@@ -11,11 +13,9 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import KNOWLEDGE, ROOT
-from hypothesis import given
-from hypothesis import strategies as st
 
-from faqbot import cli
-from faqbot.cli import _parser, main, quick_ask_args
+from faqbot.cli import build_parser, main
+from faqbot.oneshot import ASK_OPTIONS, read_ask
 
 
 def _digests(folder: Path) -> dict[str, str]:
@@ -145,16 +145,18 @@ def test_ask_json_follows_the_contract(capsys: pytest.CaptureFixture[str]) -> No
 def test_ask_json_stdin_answers_each_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`ask --json -` writes one JSON object per question line, each on its own."""
+    """`ask --json -` writes one JSON object per line of stdin, blank lines included."""
     import io
 
     monkeypatch.setattr(sys, "stdin", io.StringIO("is it addictive\n\nhello\nhow much is it\n"))
     assert main(["ask", "--json", "-", "--knowledge", str(KNOWLEDGE)]) == 0
     lines = capsys.readouterr().out.splitlines()
     replies = [json.loads(line) for line in lines]
-    assert [r["question"] for r in replies] == ["is it addictive", "hello", "how much is it"]
-    assert replies[1]["entry"] is None
+    assert [r["question"] for r in replies] == ["is it addictive", "", "hello", "how much is it"]
+    assert replies[0]["entry"]["id"] == "milnacipran:faqs/is-milnacipran-addictive"
+    assert replies[1]["answer"] == "Ask me a question about a medication."
     assert replies[2]["entry"] is None
+    assert replies[3]["entry"] is None
 
 
 def test_python_dash_m_runs(tmp_path: Path) -> None:
@@ -173,36 +175,54 @@ def test_python_dash_m_runs(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------------------ quick ask
 
-_ASK_TOKENS = ["ask", "--json", "--conversation", "--knowledge", "--knowledge=k", "-", "--",
-               "--js", "-h", "--help", "-x", "q", "a b", "", "-5", "--knowledge=", "k"]  # fmt: skip
+# Options, option=value, "--", "-", abbreviations, unknown options and plain words.
+ASK_TOKENS = ["--json", "--conversation", "--knowledge", "--knowledge=k", "--knowledge=",
+              "--json=1", "--js", "--know=k", "-", "--", "-h", "-x", "-5", "q", "a b",
+              ""]  # fmt: skip
+ASK_DESTS = ["command", "question", *(option[2:] for option, _, _ in ASK_OPTIONS)]
 
 
-@given(st.lists(st.sampled_from(_ASK_TOKENS), max_size=6))
-def test_quick_ask_args_read_what_argparse_reads(tail: list[str]) -> None:
-    """The one-shot path skips argparse only where argparse would read the same."""
-    given = ["ask", *tail]
-    quick = quick_ask_args(given)
-    if quick is None:
-        return
-    full = _parser().parse_args(given, namespace=SimpleNamespace())
-    assert vars(quick) == vars(full)
+def _argparse_reads(parser: argparse.ArgumentParser, given: list[str]) -> dict[str, object]:
+    try:
+        full = vars(parser.parse_args(given, namespace=SimpleNamespace()))
+    except SystemExit as e:
+        raise AssertionError(f"{given}: read by read_ask, refused by argparse ({e})") from None
+    return {dest: full[dest] for dest in ASK_DESTS}
 
 
-def test_quick_ask_args_take_the_usual_forms() -> None:
-    quick = quick_ask_args(["ask", "--json", "--knowledge", "k", "is it safe?"])
+def test_read_ask_reads_what_argparse_reads(capsys: pytest.CaptureFixture[str]) -> None:
+    """On every command line of up to 5 tokens after `ask`, read_ask reads what argparse does,
+    or leaves it to argparse."""
+    parser = build_parser()
+    read = 0
+    for length in range(6):
+        for tail in itertools.product(ASK_TOKENS, repeat=length):
+            given = ["ask", *tail]
+            quick = read_ask(given)
+            if quick is not None:
+                read += 1
+                assert vars(quick) == _argparse_reads(parser, given), given
+    assert read > 1000  # it does read the usual forms
+
+
+def test_read_ask_takes_the_usual_forms() -> None:
+    """The common ways of asking take the fast path; help and oddities go to argparse."""
+    quick = read_ask(["ask", "--json", "--knowledge", "k", "is it safe?"])
     assert quick is not None
     assert (quick.question, quick.json, quick.knowledge) == ("is it safe?", True, "k")
-    assert quick_ask_args(["ask", "--", "-5 mg?"]) is not None
-    for leave_to_argparse in (["ask"], ["ask", "-h"], ["ask", "--js", "q"], ["ask", "q", "r"]):
-        assert quick_ask_args(leave_to_argparse) is None
+    for usual in (["ask", "q"], ["ask", "--knowledge=k", "q"], ["ask", "--", "what is it"]):
+        assert read_ask(usual) is not None, usual
+    for argparse_reads in (["ask"], ["ask", "-h"], ["ask", "--js", "q"], ["ask", "q", "r"],
+                           ["ask", "q", "--"], ["ask", "--", "-5 mg?"], ["chat"]):  # fmt: skip
+        assert read_ask(argparse_reads) is None, argparse_reads
 
 
-def test_ask_options_are_those_quick_ask_reads() -> None:
-    """An option added to `faqbot ask` must be taught to quick_ask_args too."""
-    sub = next(a for a in _parser()._actions if a.dest == "command")
+def test_ask_subparser_is_built_from_the_table() -> None:
+    """`faqbot ask`'s options are exactly ASK_OPTIONS, so read_ask knows each of them."""
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
     ask = sub.choices["ask"]  # type: ignore[index]
     options = {o for a in ask._actions for o in a.option_strings} - {"-h", "--help"}
-    assert options == {*cli._ASK_FLAGS, cli._KNOWLEDGE}
+    assert options == {option for option, _, _ in ASK_OPTIONS}
 
 
 # ------------------------------------------------------------------------------ serve

@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import ROOT
 
-from faqbot.cli import _parser
+from faqbot.cli import build_parser
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -22,7 +22,7 @@ def test_python_example_runs() -> None:
 
 def test_every_command_is_documented_and_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     """Each subcommand appears in the README and prints help."""
-    parser = _parser()
+    parser = build_parser()
     commands = next(a for a in parser._actions if a.dest == "command").choices
     assert commands is not None
     for name in commands:
