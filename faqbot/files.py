@@ -62,10 +62,15 @@ def read_limited(path: StrPath, limit: int, advice: str) -> bytes:
     try:
         st = os.fstat(fd)
         size, kind = st.st_size, _kind(st.st_mode)
+        data = b""
         if kind is None and size <= limit:
-            with open(fd, "rb", closefd=False) as f:
-                data = f.read(limit + 1)  # the file may have grown since fstat
-            size = max(size, len(data))
+            data = os.read(fd, size + 1)
+            while len(data) <= limit:  # until the end: the file may have grown since fstat
+                more = os.read(fd, min(1 << 16, limit + 1 - len(data)))
+                if not more:
+                    break
+                data += more
+            size = len(data)
     except OSError as err:
         message = f"cannot read the file: {err.strerror or err}"
         raise KnowledgeError([Problem(path, 0, message)]) from None
