@@ -56,10 +56,12 @@ class Faq(NamedTuple):
 
 
 class Source(NamedTuple):
-    """Where a knowledge file came from."""
+    """Where a knowledge file came from; ``imported`` fingerprints the page's fields as the
+    import wrote them (see faqbot.merge)."""
 
     page: str
     sha256: str
+    imported: str | None = None
 
 
 class Dropped(NamedTuple):

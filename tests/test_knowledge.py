@@ -79,7 +79,12 @@ MEDICATIONS = st.builds(
     disclaimer=OPTIONAL,
     note=OPTIONAL,
     source=st.none()
-    | st.builds(Source, TEXT, st.text("0123456789abcdef", min_size=64, max_size=64)),
+    | st.builds(
+        Source,
+        TEXT,
+        st.text("0123456789abcdef", min_size=64, max_size=64),
+        st.none() | st.text("0123456789abcdef", min_size=64, max_size=64),
+    ),
     dropped=st.lists(st.builds(Dropped, TEXT, TEXT), max_size=2).map(tuple),
 )
 
@@ -142,7 +147,8 @@ def test_dump_layout() -> None:
     assert dump_medication(med) == (
         "# Knowledge for Examplinol, imported by faqbot from e/examplinol.md.\n"
         "# Edit freely: add `phrasings:` (a list of other ways people ask) to any entry,\n"
-        "# then run `faqbot check` to validate.\n"
+        "# then run `faqbot check` to validate. Importing the page again keeps your edits\n"
+        "# (`faqbot import --overwrite` does not).\n"
         "format: 1\n"
         "title: Examplinol\n"
         "aliases: []\n"

@@ -10,13 +10,14 @@ from yaml.nodes import ScalarNode, SequenceNode
 from yaml.representer import SafeRepresenter
 
 from faqbot.knowledge.fields import FORMAT
-from faqbot.models import Faq, Medication, Section, SideEffect
+from faqbot.models import Faq, Medication, Section, SideEffect, Source
 
 __all__ = ["dump_medication"]
 
 _HEADER = (
     "# Edit freely: add `phrasings:` (a list of other ways people ask) to any entry,\n"
-    "# then run `faqbot check` to validate.\n"
+    "# then run `faqbot check` to validate. Importing the page again keeps your edits\n"
+    "# (`faqbot import --overwrite` does not).\n"
 )
 _NO_WRAP = 1_000_000  # one line per paragraph; editors wrap long lines for display
 _OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
@@ -132,8 +133,14 @@ def _to_data(med: Medication) -> dict[str, object]:
     data["sections"] = [{"title": s.title, **_prose_data(s)} for s in med.sections]
     _put(data, "disclaimer", med.disclaimer)
     _put(data, "note", med.note)
-    _put(data, "source", med.source and {"page": med.source.page, "sha256": med.source.sha256})
+    _put(data, "source", med.source and _source_data(med.source))
     data["dropped"] = [{"reason": d.reason, "text": d.text} for d in med.dropped]
+    return data
+
+
+def _source_data(source: Source) -> dict[str, object]:
+    data: dict[str, object] = {"page": source.page, "sha256": source.sha256}
+    _put(data, "imported", source.imported)
     return data
 
 
