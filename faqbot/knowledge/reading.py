@@ -531,9 +531,12 @@ class _Reader:
         if m is None:
             return None
         page, sha256 = self.text(m, loc, "page"), self.text(m, loc, "sha256")
-        if sha256 is not None and not re.fullmatch("[0-9a-f]{64}", sha256):
-            self.note((*loc, "sha256"), "source.sha256 must be 64 lower-case hexadecimal digits")
-        return None if page is None or sha256 is None else Source(page, sha256)
+        imported = self.text(m, loc, "imported", required=False)
+        for name, value in (("sha256", sha256), ("imported", imported)):
+            if value is not None and not re.fullmatch("[0-9a-f]{64}", value):
+                message = f"source.{name} must be 64 lower-case hexadecimal digits"
+                self.note((*loc, name), message)
+        return None if page is None or sha256 is None else Source(page, sha256, imported)
 
     def dropped(self, value: object, loc: Loc) -> Dropped | None:
         m = self.fields(value, loc, _DROPPED)
