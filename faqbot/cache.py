@@ -191,6 +191,8 @@ def _write(path: str, data: bytes) -> None:
     if st.st_uid == os.geteuid() and st.st_mode & 0o077:
         os.chmod(folder, _DIR_MODE)  # made by an older faqbot, or by hand
     write_atomic(Path(path), data, mode=_FILE_MODE)
+    for old in Path(folder).glob("*.pickle"):  # unsigned caches of earlier faqbots
+        old.unlink(missing_ok=True)
 
 
 def _cache_file(cache_dir: StrPath, key: str) -> str:

@@ -426,6 +426,15 @@ def test_edits_that_keep_size_and_mtime_are_seen(folder: Path, cache_dir: Path, 
     assert "Fictazepum" in _titles(_cached(folder, cache_dir))
 
 
+def test_unsigned_caches_of_earlier_versions_are_removed(folder: Path, cache_dir: Path) -> None:
+    """The pickles an earlier faqbot left in the cache folder go when a cache is written."""
+    cache_dir.mkdir()
+    old = cache_dir / "index-0123456789abcdef.pickle"
+    old.write_bytes(pickle.dumps("old"))
+    _cached(folder, cache_dir)
+    assert [p.suffix for p in cache_dir.iterdir()] == [".cache"]
+
+
 # ------------------------------------------------------------------------------ lazy imports
 
 
