@@ -80,7 +80,7 @@ class _Data:
             return self.mapping(node)
         try:
             return self.loader.construct_object(node, deep=True)  # numbers, dates, tags...
-        except (ValueError, TypeError, AttributeError, OverflowError) as err:
+        except (ArithmeticError, AttributeError, LookupError, TypeError, ValueError) as err:
             raise _BadValue(node, err) from None
 
     def mapping(self, node: MappingNode) -> dict[object, object]:
@@ -218,8 +218,13 @@ def _bad_value(node: Node, err: Exception) -> str:
         digits = sum(c.isdigit() for c in value)
         why = f"it has {digits:,} digits, too many to read as a number"
     else:
-        name = {"int": "a number", "float": "a number", "timestamp": "a date"}.get(kind, kind)
-        why = f"it cannot be read as {name} ({err})"
+        name = {
+            "int": "a number",
+            "float": "a number",
+            "timestamp": "a date",
+            "bool": "true or false",
+        }.get(kind, kind)
+        why = f"it cannot be read as {name}" + (f" ({err})" if type(err) is ValueError else "")
     return f"{shown}: {why}; put it in quotes if it is text"
 
 
