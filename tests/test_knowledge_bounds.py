@@ -385,3 +385,11 @@ def test_a_page_with_a_byte_order_mark_imports() -> None:
     assert with_bom._replace(source=None) == import_page(page, "b.md")._replace(source=None)
     assert with_bom.usage is not None
     assert with_bom.usage.text == "Bomol treats pain."
+
+
+def test_the_format_docs_state_the_caps() -> None:
+    """docs/knowledge-format.md gives the size caps and the problem cap that the code applies."""
+    docs = (ROOT / "docs" / "knowledge-format.md").read_text(encoding="utf-8")
+    assert f"at most 1 MB ({MAX_BYTES:,} bytes)" in docs
+    assert f"the lexicon at most {MAX_LEXICON_BYTES // 1_000_000} MB" in docs
+    assert f"up to {MAX_PROBLEMS} a file" in docs
