@@ -65,7 +65,8 @@ class _Data:
 
     def __init__(self, loader: _BaseLoader) -> None:
         self.loader = loader
-        self.duplicates: list[tuple[int, str]] = []
+        self.duplicates: list[tuple[int, str]] = []  # (line, message), the first MAX_PROBLEMS
+        self.more = 0  # and how many more
 
     def build(self, node: Node) -> object:
         if node.tag == _STR and isinstance(node, ScalarNode):
@@ -93,7 +94,9 @@ class _Data:
                     "while constructing a mapping", node.start_mark, "found unhashable key",
                     key_node.start_mark,
                 )  # fmt: skip
-            if key in data:
+            if key in data and len(self.duplicates) == MAX_PROBLEMS:
+                self.more += 1
+            elif key in data:
                 self.duplicates.append(
                     (line, f"duplicate field {key!r} (first at line {lines[key]})")
                 )
@@ -146,8 +149,14 @@ def read_text(path: StrPath, limit: int, advice: str) -> str:
 
 def load_yaml(text: str, path: StrPath) -> tuple[object, list[tuple[int, str]]]:
     """The plain data of the YAML document ``text``, and (line, message) for each field that a
-    mapping repeats. KnowledgeError when it is not YAML, holds anchors or aliases, or holds a
-    value YAML cannot make (such as a number of 5,000 digits)."""
+    mapping repeats (the first MAX_PROBLEMS). KnowledgeError when it is not YAML, holds anchors
+    or aliases, or holds a value YAML cannot make (such as a number of 5,000 digits)."""
+    _, document, data = _load(text, path)
+    return document, data.duplicates
+
+
+def _load(text: str, path: StrPath) -> tuple[Node | None, object, _Data]:
+    """The composed document, its plain data, and what building it noted."""
     loader = _BaseLoader(text)
     data = _Data(loader)
     try:
@@ -165,20 +174,20 @@ def load_yaml(text: str, path: StrPath) -> tuple[object, list[tuple[int, str]]]:
         raise KnowledgeError([Problem(path, err.line, err.message)]) from None
     finally:
         loader.dispose()
-    return document, data.duplicates
+    return node, document, data
 
 
 def _parse(text: str, path: StrPath) -> tuple[Medication | None, list[Problem]]:
     """Fast path: load and build in one go; only when that finds problems, locate them."""
     try:
-        document, duplicates = load_yaml(text, path)
+        root, document, data = _load(text, path)
     except KnowledgeError as err:
         return None, err.problems
     reader = _Reader()
     med = reader.medication(document)
-    if med is not None and not reader.issues and not duplicates:
+    if med is not None and not reader.issues and not data.duplicates:
         return med, []
-    return None, _locate(text, path, reader.issues, duplicates)
+    return None, _locate(root, path, reader, data)
 
 
 def _anchors(text: str, path: StrPath) -> list[Problem]:
@@ -252,25 +261,23 @@ def _yaml_error(err: yaml.YAMLError, text: str) -> tuple[int, str]:
     return line, message
 
 
-def _locate(
-    text: str, path: StrPath, issues: list[_Issue], duplicates: list[tuple[int, str]]
-) -> list[Problem]:
-    """Turn issues into Problems, with lines found by composing the document again."""
-    lines = _Lines(yaml.compose(text, Loader=_BaseLoader))
-    found = [Problem(path, line, message) for line, message in duplicates]
-    for issue in issues:
+def _locate(root: Node | None, path: StrPath, reader: _Reader, data: _Data) -> list[Problem]:
+    """The issues and repeated fields noted, as Problems located in the composed document."""
+    lines = _Lines(root)
+    found = [Problem(path, line, message) for line, message in data.duplicates]
+    for issue in reader.issues:
         message = issue.message
         if issue.first is not None:
             message += f" (first at line {lines.line(issue.first)})"
         found.append(Problem(path, lines.line(issue.loc, issue.at_key), message))
-    return capped(sorted(found, key=lambda p: p.line), path)
+    return capped(sorted(found, key=lambda p: p.line), path, reader.more + data.more)
 
 
-def capped(problems: list[Problem], path: StrPath) -> list[Problem]:
-    """The first MAX_PROBLEMS of ``problems`` (of the file ``path``), then one counting the rest."""
-    if len(problems) <= MAX_PROBLEMS:
-        return problems
-    return problems[:MAX_PROBLEMS] + _more(path, len(problems) - MAX_PROBLEMS)
+def capped(problems: list[Problem], path: StrPath, more: int = 0) -> list[Problem]:
+    """The first MAX_PROBLEMS of ``problems`` (of the file ``path``), then one that counts the
+    rest, and ``more`` problems that were only counted."""
+    more += max(0, len(problems) - MAX_PROBLEMS)
+    return problems[:MAX_PROBLEMS] + _more(path, more)
 
 
 def _more(path: StrPath, more: int) -> list[Problem]:
@@ -344,10 +351,14 @@ class _Reader:
     """Builds a Medication from loaded YAML, noting every problem instead of stopping."""
 
     def __init__(self) -> None:
-        self.issues: list[_Issue] = []
+        self.issues: list[_Issue] = []  # the first MAX_PROBLEMS found
+        self.more = 0  # and how many more: a file's problems cost bounded memory
 
     def note(self, loc: Loc, message: str, at_key: bool = False, first: Loc | None = None) -> None:
-        self.issues.append(_Issue(loc, message, at_key, first))
+        if len(self.issues) < MAX_PROBLEMS:
+            self.issues.append(_Issue(loc, message, at_key, first))
+        else:
+            self.more += 1
 
     # Checks of single values.
 
