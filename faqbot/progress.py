@@ -1,4 +1,4 @@
-"""A progress bar on a terminal's stderr; silent when stderr is not a terminal."""
+"""A progress bar on a terminal's stderr; silent when stderr is not a terminal, or fails."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import shutil
 import sys
 import time
 from typing import TextIO
+
+from faqbot.render import for_terminal
 
 __all__ = ["Progress"]
 
@@ -36,8 +38,7 @@ class Progress:
 
     def clear(self) -> None:
         if self.enabled:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
+            self._write("\r\x1b[K")
 
     def _draw(self, label: str) -> None:
         columns = shutil.get_terminal_size((80, 20)).columns
@@ -45,6 +46,13 @@ class Progress:
         bar_width = max(10, min(40, columns - len(self.title) - len(counts) - 30))
         filled = bar_width * self.done // self.total
         bar = "█" * filled + "░" * (bar_width - filled)
-        line = f"{self.title} {bar} {counts} {label}"
-        self.stream.write("\r\x1b[K" + line[: columns - 1])
-        self.stream.flush()
+        line = f"{self.title} {bar} {counts} {for_terminal(label)}"
+        self._write("\r\x1b[K" + line[: columns - 1])
+
+    def _write(self, text: str) -> None:
+        """Write to the terminal; a bar that cannot be drawn is given up, not the work."""
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):
+            self.enabled = False

@@ -8,6 +8,7 @@ import itertools
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -51,6 +52,36 @@ def test_import_one_page_reports_what_it_made(
     assert "milnacipran.md → milnacipran.yaml: 11 side effects, 6 FAQs" in out
     made = (tmp_path / "milnacipran.yaml").read_bytes()
     assert made == (KNOWLEDGE / "milnacipran.yaml").read_bytes()
+
+
+def test_import_says_what_it_kept_and_can_overwrite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each hand edit kept over the page is a line `PAGE: kept: MESSAGE`; --overwrite reaches
+    import_pages."""
+    import faqbot.batch
+    from faqbot.batch import PageReport
+
+    seen: list[bool] = []
+
+    def fake_import(
+        pages: list[tuple[Path, str]],
+        out: Path,
+        on_page: Callable[[PageReport], None],
+        *,
+        overwrite: bool = False,
+    ) -> list[PageReport]:
+        seen.append(overwrite)
+        report = PageReport("p.md", output=out / "p.yaml", kept=("faqs[0].answer: your edit",))
+        on_page(report)
+        return [report]
+
+    (tmp_path / "p.md").write_text("---\ntitle: P\n---\n", encoding="utf-8")
+    monkeypatch.setattr(faqbot.batch, "import_pages", fake_import)
+    assert main(["import", str(tmp_path / "p.md"), "--out", str(tmp_path)]) == 0
+    assert "p.md: kept: faqs[0].answer: your edit\n" in capsys.readouterr().out
+    assert main(["import", str(tmp_path / "p.md"), "--out", str(tmp_path), "--overwrite"]) == 0
+    assert seen == [False, True]
 
 
 def test_import_missing_path_is_a_clear_error(
@@ -171,6 +202,19 @@ def test_python_dash_m_runs(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "fibromyalgia" in done.stdout
+
+
+def test_one_shot_ask_imports_no_argparse() -> None:
+    """A one-shot `faqbot ask` is read without argparse and never imports faqbot.cli."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "faqbot", "ask", "is it addictive"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    imported = {line.rpartition("|")[2].strip() for line in done.stderr.splitlines()}
+    assert "faqbot.bot" in imported
+    assert not imported & {"argparse", "faqbot.cli", "shutil"}
 
 
 # ------------------------------------------------------------------------------ quick ask

@@ -7,6 +7,7 @@ what they are about; the rest call ``faqbot.cli.main`` in this process.
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 import subprocess
@@ -20,6 +21,7 @@ from conftest import KNOWLEDGE, ROOT
 from faqbot import locations, oneshot
 from faqbot.answer import Answer, EntryRef
 from faqbot.cli import build_parser, main
+from faqbot.progress import Progress
 from faqbot.render import for_terminal, to_json, to_text
 
 PAGE = """---
@@ -501,3 +503,32 @@ def test_rebuilt_cache_warns_in_one_line(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert one_line(done.stderr.decode()).startswith("faqbot: warning: ")
     assert b"addiction" in done.stdout
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+class _BrokenTerminal(_Terminal):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+
+def test_progress_bar_shows_names_without_controls() -> None:
+    """The import's progress bar draws page names without their escape codes."""
+    stream = _Terminal()
+    with Progress(2, "Importing", stream) as bar:
+        bar.advance(f"a{UNSAFE}.md")
+        bar.advance(f"b{UNSAFE}.md")
+    drawn = stream.getvalue().replace("\r\x1b[K", "")  # the bar's own code, to clear its line
+    assert "b.md" in drawn
+    assert not _has_controls(drawn)
+
+
+def test_progress_bar_gives_up_on_a_broken_stream() -> None:
+    """A progress bar whose stream fails stops drawing; the work goes on."""
+    with Progress(2, "Importing", _BrokenTerminal()) as bar:
+        bar.advance("a.md")
+        bar.advance("b.md")
+    assert not bar.enabled
