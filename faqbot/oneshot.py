@@ -6,11 +6,12 @@ the rest of faqbot uses pathlib, argparse and dataclasses as usual:
 - ``faqbot ask`` is read by :func:`read_ask`, from :data:`ASK_OPTIONS`, the table that
   ``faqbot.cli`` builds argparse's ``ask`` from too. Whatever it is not sure argparse would
   read the same way (help, abbreviations, unknown options, values that start with "-") goes
-  to argparse, in ``faqbot.cli``: tests/test_cli_errors.py compares the two on every short
-  command line.
-- Paths are strings (``os.path``): pathlib takes a few ms to import.
-- The garbage collector is paused for the question, and the process ends with ``os._exit``
-  once all is flushed, skipping the teardown of every object.
+  to argparse, in ``faqbot.cli``: tests/test_cli.py compares the two on every command line
+  of up to five tokens.
+- Paths are strings (``os.path``; faqbot.locations gives the same places as Paths): pathlib
+  takes a few ms to import.
+- The garbage collector stays off, and the process ends with ``os._exit`` once all is
+  flushed, skipping the teardown of every object.
 - The index is read from the cache.
 
 It also holds what every command shares, which must be cheap here too: the one error path
