@@ -328,7 +328,7 @@ def _chat(args: SimpleNamespace) -> int:
     from faqbot.session import Session
 
     session = Session(_bot(args))
-    if not sys.stdin.isatty():  # piped: plain answers, no prompt, no escape codes
+    if sys.stdin is None or not sys.stdin.isatty():  # piped: plain answers, no escape codes
         use_stdin_utf8()
         use_stdout(utf8=False)
         repl = Repl(session, color=False)

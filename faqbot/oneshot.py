@@ -296,10 +296,15 @@ def say(text: str, flush: bool = False) -> bool:
     all later output are dropped, and False is returned: the work may go on, or stop."""
     if _output.dropped:
         return False
+    stream = sys.stdout
+    if stream is None:  # started with stdout closed
+        _output.dropped = True
+        _output.error = "cannot write the output: standard output is closed"
+        return False
     try:
-        sys.stdout.write(text + "\n")
+        stream.write(text + "\n")
         if flush:
-            sys.stdout.flush()
+            stream.flush()
     except OSError as e:
         _output.drop(e)
         return False
@@ -320,6 +325,8 @@ def use_stdout(*, utf8: bool) -> None:
 def use_stdin_utf8() -> None:
     """Read stdin as UTF-8, whatever the locale, with bytes that are not UTF-8 as U+FFFD."""
     stream = sys.stdin
+    if stream is None:  # started with stdin closed
+        raise FaqbotError("standard input is closed: give the questions on it, one a line")
     if isinstance(stream, io.TextIOWrapper):
         stream.reconfigure(encoding="utf-8", errors="replace")
 

@@ -248,6 +248,37 @@ def test_conversation_needs_stdin(capsys: pytest.CaptureFixture[str]) -> None:
     assert '"-"' in one_line(capsys.readouterr().err)
 
 
+def test_ask_with_stdout_closed() -> None:
+    """`faqbot ask x >&-` is one line saying stdout is closed, exit 1."""
+    done = subprocess.run(
+        [sys.executable, "-m", "faqbot", "ask", "is it addictive"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        preexec_fn=lambda: os.close(1),
+        check=False,
+    )
+    assert done.returncode == 1
+    assert one_line(done.stderr.decode()) == (
+        "faqbot: cannot write the output: standard output is closed"
+    )
+
+
+@pytest.mark.parametrize("args", [["ask", "-"], []], ids=["ask -", "chat"])
+def test_questions_from_a_closed_stdin(args: list[str]) -> None:
+    """`faqbot ask - <&-` (and the chat) is one line saying stdin is closed, exit 1."""
+    done = subprocess.run(
+        [sys.executable, "-m", "faqbot", *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        preexec_fn=lambda: os.close(0),
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "standard input is closed" in one_line(done.stderr.decode())
+
+
 # --- a closed pipe keeps the status -----------------------------------------------------------
 
 
