@@ -303,6 +303,7 @@ def test_serve_defaults_are_create_apps(monkeypatch: pytest.MonkeyPatch) -> None
 
 @pytest.mark.parametrize("option", ["--rate-limit", "--session-minutes", "--max-sessions"])
 def test_serve_refuses_limits_below_one(option: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A limit below 1 is argparse's usage error, exit 2, naming the value."""
     with pytest.raises(SystemExit) as caught:
         main(["serve", option, "0"])
     assert caught.value.code == 2
