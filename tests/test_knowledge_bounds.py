@@ -180,7 +180,11 @@ from faqbot.checking import check_paths
 start = time.perf_counter()
 problems, _ = check_paths([sys.argv[1]])
 took = time.perf_counter() - start
-peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:  # this process's own peak (ru_maxrss would count the parent's, from before exec)
+    with open("/proc/self/status") as f:
+        peak_kb = next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+except OSError:
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(len(problems), took, peak_kb)
 """
 
