@@ -161,7 +161,10 @@ def from_argv(text: str) -> str:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # undecodable bytes, kept as lone surrogates by Python
-        return os.fsencode(text).decode(sys.getfilesystemencoding(), "replace")
+        try:
+            return os.fsencode(text).decode(sys.getfilesystemencoding(), "replace")
+        except UnicodeError:  # surrogates that stand for no byte
+            return text.encode("utf-8", "replace").decode("utf-8")
     return text
 
 
