@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from faqbot.atomic import remove_stale_temps, write_atomic
-from faqbot.errors import FaqbotError, ImportPageError
+from faqbot.errors import FaqbotError, ImportPageError, KnowledgeError
+from faqbot.files import read_limited
 from faqbot.importer import import_page
 from faqbot.knowledge import dump_medication
 from faqbot.knowledge.reading import _load_file
@@ -45,12 +46,21 @@ def find_pages(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
 
 
 def _read(path: Path, name: str) -> str:
+    """The text of a page, its line ends made "\n" (as ``Path.read_text`` makes them)."""
     try:
-        return path.read_text(encoding="utf-8")
+        raw = read_limited(path, MAX_PAGE_BYTES, _PAGE_ADVICE)
+    except KnowledgeError as e:
+        raise ImportPageError(name, e.problems[0].message) from None
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise ImportPageError(name, f"not UTF-8 text (byte {e.start})") from None
-    except OSError as e:
-        raise ImportPageError(name, f"cannot read: {e.strerror}") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# The largest page of both corpora is under 10 kB: a page of 2 MB is something else.
+MAX_PAGE_BYTES = 2_000_000
+_PAGE_ADVICE = "a page describes one medication: check that this is the page you meant"
 
 
 def read_pages(

@@ -62,7 +62,7 @@ def index_medications(medications: Iterable[Medication], folder: StrPath | None 
 
 
 def _lexicon_path(folder: StrPath | None) -> str:
-    if folder is not None and os.path.isfile(own := os.path.join(folder, LEXICON_FILE)):
+    if folder is not None and os.path.lexists(own := os.path.join(folder, LEXICON_FILE)):
         return own
     return os.path.join(shipped_knowledge_dir(), LEXICON_FILE)
 

@@ -286,3 +286,12 @@ def test_a_full_disk_refuses_each_page_with_the_reason(out: Path, pages: Path) -
         (report,) = _import(out, _page(pages, "f.md"))
     assert report.refused == f"cannot write {out / 'fictazepam.yaml'}: No space left on device"
     assert list(out.iterdir()) == []
+
+
+def test_a_page_that_is_a_fifo_is_refused_not_waited_on(out: Path, pages: Path) -> None:
+    """A named pipe called page.md is refused at once, naming what it is."""
+    fifo = pages / "pipe.md"
+    os.mkfifo(fifo)
+    (report,) = _import(out, fifo)
+    assert report.refused is not None
+    assert "named pipe" in report.refused
