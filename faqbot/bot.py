@@ -16,7 +16,6 @@ from faqbot.answer import GENERIC_DISCLAIMER, Answer, EntryRef
 from faqbot.files import knowledge_files
 from faqbot.index import Index, build_index
 from faqbot.lexicon import LEXICON_FILE, load_lexicon
-from faqbot.locations import shipped_knowledge_dir
 from faqbot.matcher import Match, Matcher
 from faqbot.models import Entry, Medication
 from faqbot.smalltalk import small_talk
@@ -64,6 +63,8 @@ def index_medications(medications: Iterable[Medication], folder: StrPath | None 
 def _lexicon_path(folder: StrPath | None) -> str:
     if folder is not None and os.path.lexists(own := os.path.join(folder, LEXICON_FILE)):
         return own
+    from faqbot.locations import shipped_knowledge_dir  # pathlib: only when it is needed
+
     return os.path.join(shipped_knowledge_dir(), LEXICON_FILE)
 
 

@@ -34,7 +34,7 @@ def check_paths(paths: Iterable[StrPath]) -> tuple[list[Problem], int]:
             found, files = _file_problems(name), [name]
         else:
             found, files = [Problem(name, 0, "no such file or folder")], []
-        problems += (Problem(os.fspath(p.path), p.line, p.message) for p in found)
+        problems += (p._replace(path=os.fspath(p.path)) for p in found)
         checked.update(files)
     checked.update(str(p.path) for p in problems)
     return problems, len(checked)

@@ -228,8 +228,9 @@ def _check(args: SimpleNamespace) -> int:
         say(for_terminal(str(p)))
     bad = len({os.fspath(p.path) for p in problems})
     if problems:
-        noun = "problem" if len(problems) == 1 else "problems"
-        tell(f"{len(problems)} {noun} in {bad} of {files} files.")
+        total = sum(p.count for p in problems)
+        noun = "problem" if total == 1 else "problems"
+        tell(f"{total:,} {noun} in {bad} of {files} files.")
         return 1
     tell(f"{files} files OK.")
     return 0

@@ -23,6 +23,12 @@ class Problem(NamedTuple):
     path: StrPath
     line: int
     message: str
+    hidden: int = 0  # > 0: this one only counts that many more problems, not shown
+
+    @property
+    def count(self) -> int:
+        """How many problems this one stands for."""
+        return self.hidden or 1
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else os.fspath(self.path)

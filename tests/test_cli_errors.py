@@ -563,3 +563,14 @@ def test_progress_bar_gives_up_on_a_broken_stream() -> None:
         bar.advance("a.md")
         bar.advance("b.md")
     assert not bar.enabled
+
+
+def test_check_counts_the_problems_it_does_not_show(tmp_path: Path) -> None:
+    """With more problems than a file reports, the summary counts all of them."""
+    bad = tmp_path / "bad.yaml"
+    fields = "".join(f"field{i}: x\n" for i in range(150))
+    bad.write_text(f"format: 1\ntitle: X\n{fields}", encoding="utf-8")
+    done = run_faqbot("check", str(bad))
+    assert done.returncode == 1
+    assert done.stdout.decode().count("\n") == 101  # 100 shown, then "and 50 more"
+    assert done.stderr.decode() == "150 problems in 1 of 1 files.\n"

@@ -365,7 +365,7 @@ def test_many_unknown_fields_are_checked_in_linear_time(tmp_path: Path) -> None:
     assert len(problems) == MAX_PROBLEMS + 1
     assert [p.line for p in problems[:3]] == [3, 4, 5]
     assert problems[-1] == Problem(
-        path, 0, "and 39,900 more problems, not shown: fix those above, then check again"
+        path, 0, "and 39,900 more problems, not shown: fix those above, then check again", 39_900
     )
 
 

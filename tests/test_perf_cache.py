@@ -72,7 +72,7 @@ def shipped(tmp_path: Path) -> Iterator[Path]:
     where.mkdir()
     shutil.copy(SHIPPED_LEXICON, where / LEXICON_FILE)
     _date_back(where / LEXICON_FILE)
-    with mock.patch.object(bot, "shipped_knowledge_dir", return_value=where):
+    with mock.patch("faqbot.locations.shipped_knowledge_dir", return_value=where):
         yield where
 
 

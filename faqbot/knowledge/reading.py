@@ -284,7 +284,7 @@ def _more(path: StrPath, more: int) -> list[Problem]:
     if not more:
         return []
     message = f"and {more:,} more problems, not shown: fix those above, then check again"
-    return [Problem(path, 0, message)]
+    return [Problem(path, 0, message, hidden=more)]
 
 
 class _Lines:
