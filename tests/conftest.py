@@ -34,7 +34,9 @@ def missing_tool(reason: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """Point HOME and every XDG folder at a fresh temporary folder, so no test reads or writes
     the real ~/.cache, ~/.local/state or ~/.config (subprocesses inherit it too)."""
     home = tmp_path_factory.mktemp("home")

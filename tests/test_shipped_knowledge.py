@@ -9,8 +9,8 @@ from conftest import KNOWLEDGE
 
 from faqbot.checking import check_paths
 from faqbot.importer import import_page
-from faqbot.merge import stamped
 from faqbot.knowledge import dump_medication, parse_medication
+from faqbot.merge import stamped
 
 SHIPPED = KNOWLEDGE / "milnacipran.yaml"
 
