@@ -228,7 +228,7 @@ def _check(args: SimpleNamespace) -> int:
         say(for_terminal(str(p)))
     bad = len({os.fspath(p.path) for p in problems})
     if problems:
-        total = sum(p.count for p in problems)
+        total = sum(p.stands_for for p in problems)
         noun = "problem" if total == 1 else "problems"
         tell(f"{total:,} {noun} in {bad} of {files} files.")
         return 1

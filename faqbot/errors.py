@@ -26,7 +26,7 @@ class Problem(NamedTuple):
     hidden: int = 0  # > 0: this one only counts that many more problems, not shown
 
     @property
-    def count(self) -> int:
+    def stands_for(self) -> int:
         """How many problems this one stands for."""
         return self.hidden or 1
 
