@@ -8,6 +8,8 @@ they touch are then never shared between threads.
 from __future__ import annotations
 
 import json
+import logging
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from importlib import metadata
@@ -25,16 +27,19 @@ from faqbot.bot import MAX_QUESTION, Bot
 from faqbot.errors import FaqbotError
 from faqbot.render import to_json
 from faqbot.web.assets import NOSNIFF, DemoPage, load_asset
-from faqbot.web.limits import BodyTooLarge, RateLimiter, read_body
+from faqbot.web.limits import BodyTooLarge, ClientLeft, RateLimiter, read_body
 from faqbot.web.openapi import MAX_DRUGS, openapi_schema
 from faqbot.web.sessions import MAX_SESSION_ID, SessionStore
 
-__all__ = ["BadRequest", "create_app", "parse_ask"]
+__all__ = ["LOG", "BadRequest", "create_app", "parse_ask"]
 
+LOG = logging.getLogger("faqbot.web")
 JSON = "application/json"
 API_HEADERS = {**NOSNIFF, "Cache-Control": "no-store"}
 ASK_FIELDS = ("question", "session_id")
+MAX_DIGITS = 100  # no field takes a number: longer integers are refused before int() runs
 _JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "true or false"}
+_SURROGATE = re.compile("[\ud800-\udfff]")  # a lone one: JSON allows it, UTF-8 cannot hold it
 
 
 class BadRequest(Exception):
@@ -103,6 +108,8 @@ def parse_ask(body: bytes) -> tuple[str, str | None]:
     question, session_id = data["question"], data.get("session_id")
     if not isinstance(question, str):
         raise BadRequest(f"field 'question' must be a string, not {_json_type(question)}")
+    if not question.isascii():
+        question = _SURROGATE.sub("\ufffd", question)
     if len(question) > MAX_QUESTION:
         raise BadRequest(
             f"field 'question' is {len(question)} characters long; at most {MAX_QUESTION}"
@@ -116,7 +123,7 @@ def parse_ask(body: bytes) -> tuple[str, str | None]:
 
 def _json_object(body: bytes) -> dict[str, object]:
     try:
-        data = json.loads(body)
+        data = json.loads(body, parse_int=_small_int)
     except json.JSONDecodeError as e:
         raise BadRequest(
             f"request body is not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})"
@@ -130,6 +137,25 @@ def _json_object(body: bytes) -> dict[str, object]:
             f'request body must be a JSON object like {{"question": "..."}}, not {_json_type(data)}'
         )
     return data
+
+
+def _small_int(digits: str) -> int:
+    """``int(digits)``, refused past MAX_DIGITS (Python's own limit would raise ValueError)."""
+    length = len(digits.lstrip("-"))
+    if length > MAX_DIGITS:
+        raise BadRequest(
+            f"request body holds a number {length:,} digits long; no field takes a number "
+            "(question and session_id are strings)"
+        )
+    return int(digits)
+
+
+def _whole_number(text: str, low: int, high: int) -> int | None:
+    """``text`` as a whole number in low..high, written in ASCII digits; else None."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(high)) + 2:
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
 
 
 def _json_type(value: object) -> str:
@@ -154,11 +180,12 @@ class _Api:
         self.schema = json.dumps(openapi_schema(version), ensure_ascii=False).encode()
 
     def _limited(self, request: Request) -> Response | None:
-        client = request.client.host if request.client else "-"
+        client = _client(request)
         wait = self.limiter.retry_after(client)
         if not wait:
             return None
-        message = f"too many requests from {client}; try again in {wait} s"
+        shown = client if len(client) <= 64 else client[:60] + "..."
+        message = f"too many requests from {shown}; try again in {wait} s"
         return error(429, message, {"Retry-After": str(wait)})
 
     async def ask(self, request: Request) -> Response:
@@ -169,7 +196,14 @@ class _Api:
         try:
             question, session_id = parse_ask(await read_body(request, self.max_body))
         except BodyTooLarge as e:
-            return error(413, str(e))
+            return error(413, str(e), None if e.drained else {"Connection": "close"})
+        except ClientLeft as e:
+            LOG.info(
+                "client %s left after %d bytes of its request body",
+                _client(request)[:64],
+                e.received,
+            )
+            return Response(status_code=400)  # never sent: no one is listening
         except BadRequest as e:
             return error(400, str(e))
         session_id, session = self.sessions.open(session_id)
@@ -182,12 +216,12 @@ class _Api:
         refused = self._limited(request)
         if refused is not None:
             return refused
-        raw_limit = request.query_params.get("limit", "100")
-        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_DRUGS:
+        limit = _whole_number(request.query_params.get("limit", "100"), 1, MAX_DRUGS)
+        if limit is None:
             return error(400, f"query parameter 'limit' must be a whole number 1..{MAX_DRUGS}")
         wanted = request.query_params.get("q", "").strip().casefold()
         found = [t for t, f in zip(self.titles, self.folded, strict=True) if wanted in f]
-        body = {"drugs": found[: int(raw_limit)], "total": len(found)}
+        body = {"drugs": found[:limit], "total": len(found)}
         return Response(json.dumps(body, ensure_ascii=False), 200, API_HEADERS, JSON)
 
     async def health(self, request: Request) -> Response:
@@ -198,6 +232,10 @@ class _Api:
     async def openapi(self, request: Request) -> Response:
         """``GET /openapi.json``: the API's description."""
         return Response(self.schema, 200, NOSNIFF, JSON)
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "-"
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
