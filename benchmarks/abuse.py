@@ -102,8 +102,9 @@ class Server:
         deadline = time.monotonic() + 60
         while not self._answers():
             if self.process.poll() is not None or time.monotonic() > deadline:
+                said = self.log_text()
                 self.stop()
-                sys.exit(f"faqbot serve did not start:\n{self.log.read_text()}")
+                sys.exit(f"faqbot serve did not start:\n{said}")
             time.sleep(0.1)
 
     def _answers(self) -> bool:

@@ -31,8 +31,9 @@ LOG = logging.getLogger("faqbot.web")
 # tenth more requests a second, but left single requests waiting 200-400 ms while others were
 # served, so the p99 swung between rounds. Compare: benchmarks/http_load.py --loop uvloop.
 EVENT_LOOP = "asyncio"
-# Connections waiting to be accepted. asyncio also accepts up to this many in one go before
-# the protocol sees any, so that many files are kept free beside the connection cap.
+# Connections waiting to be accepted (at most; a quarter of the open-files limit when that is
+# small). asyncio accepts up to this many in one go before the protocol sees any, so as many
+# files are kept free beside the connection cap.
 BACKLOG = 512
 FD_RESERVE = 64  # files beside connections: the listening socket, logs, knowledge, the loop
 
@@ -60,32 +61,42 @@ def serve(
     still gets its own rate limit.
     """
     app = create_app(bot, allow_origins=allow_origins, **limits)
-    sock = listen(host, port, BACKLOG)
+    bounds = connection_limits or ConnectionLimits()
+    backlog, most = _room(bounds)
+    sock = listen(host, port, backlog)
     try:
-        server = _server(app, sock, loop, connection_limits)
+        server = _server(app, sock, loop, bounds, backlog, most)
         gc.collect()
         gc.freeze()  # the loaded knowledge lives for the whole run: keep it out of GC passes
         server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn raises the Ctrl-C again once it has shut down
+        pass
     finally:
         sock.close()
 
 
-def _server(
-    app: Any, sock: socket.socket, loop: str, limits: ConnectionLimits | None
-) -> uvicorn.Server:
-    """uvicorn's server over ``sock``, its connections under a Guard (with httptools)."""
-    limits = limits or ConnectionLimits()
+def _room(limits: ConnectionLimits) -> tuple[int, int]:
+    """The listen backlog and the connection cap that fit the open-files limit, raised first
+    toward what ``limits`` need (up to the hard limit)."""
     wanted = limits.max_connections + BACKLOG + FD_RESERVE
-    room = open_files_limit(wanted) - BACKLOG - FD_RESERVE
-    if room < 16:
+    files = open_files_limit(wanted)
+    backlog = min(BACKLOG, files // 4)
+    most = min(limits.max_connections, files - backlog - FD_RESERVE)
+    if most < 16:
         raise FaqbotError(
-            f"too few files may be open to serve ({room + BACKLOG + FD_RESERVE}); "
+            f"only {files} files may be open at once, too few to serve; "
             f"raise the limit, e.g. ulimit -n {wanted}"
         )
-    most = min(limits.max_connections, room)
+    return backlog, most
+
+
+def _server(
+    app: Any, sock: socket.socket, loop: str, limits: ConnectionLimits, backlog: int, most: int
+) -> uvicorn.Server:
+    """uvicorn's server over ``sock``, its connections under a Guard (with httptools)."""
     options: dict[str, Any] = {
         "loop": loop,
-        "backlog": BACKLOG,
+        "backlog": backlog,
         "access_log": False,
         "server_header": False,
         "log_config": _log_config(),
