@@ -376,6 +376,25 @@ def test_a_host_that_cannot_be_bound_is_one_line(
     assert said.startswith(f"cannot listen on {host[:77]}")
 
 
+def test_without_httptools_serve_falls_back_to_h11_with_uvicorns_bounds(
+    shipped_bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where httptools is missing (PyPy), uvicorn's h11 runs with the head size and connection
+    cap it offers itself."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "httptools" else real(name)
+    )
+    seen: list[uvicorn.Config] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: seen.append(self.config))
+    serve(shipped_bot, port=free_port(), connection_limits=ConnectionLimits(max_connections=100))
+    assert seen[0].http == "h11"
+    assert seen[0].limit_concurrency == 100
+    assert seen[0].h11_max_incomplete_event_size == ConnectionLimits().max_head
+
+
 def test_the_open_files_limit_is_raised_toward_what_serving_needs() -> None:
     """A soft limit of 256 open files is raised toward what is wanted, up to the hard limit."""
     hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
@@ -520,6 +539,16 @@ def test_a_body_past_the_drain_bound_gets_413_and_close(shipped_bot: Bot, declar
     assert start["status"] == 413
     assert header(start, "connection") == "close"
     assert read == (0 if declared else DRAIN_BYTES // len(chunk) + 1)
+
+
+def test_a_client_waiting_for_100_continue_is_refused_before_sending(shipped_bot: Bot) -> None:
+    """A too-large body announced with Expect: 100-continue is refused unread, then closed."""
+    app = create_app(shipped_bot, max_body=100)
+    headers = {"content-length": "5000", "expect": "100-continue"}
+    start, read = call(app, headers, [b"x" * 5000])
+    assert start["status"] == 413
+    assert read == 0
+    assert header(start, "connection") == "close"
 
 
 def test_a_client_leaving_mid_body_logs_one_line(

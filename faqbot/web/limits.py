@@ -136,12 +136,13 @@ async def read_body(
 ) -> bytes:
     """The request body, at most ``limit`` bytes; else BodyTooLarge, once the rest is drained.
 
-    A body declared larger than ``drain_bytes`` is refused at once (``drained`` False), as is
-    one that is still arriving after ``drain_bytes`` or ``drain_seconds``. ClientLeft when the
-    client disconnects first.
+    A body declared larger than ``drain_bytes``, or larger than ``limit`` by a client waiting
+    for ``100 Continue``, is refused at once (``drained`` False), as is one still arriving
+    after ``drain_bytes`` or ``drain_seconds``. ClientLeft when the client disconnects first.
     """
     declared = _content_length(request)
-    if declared is not None and declared > drain_bytes:
+    waiting = request.headers.get("expect", "").lower() == "100-continue"
+    if declared is not None and (declared > drain_bytes or (waiting and declared > limit)):
         raise BodyTooLarge(limit, drained=False)
     size = 0
     chunks: list[bytes] = []
