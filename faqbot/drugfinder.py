@@ -7,6 +7,7 @@ from bisect import bisect_left
 
 from faqbot.index import PART, Index
 from faqbot.normalize import stem
+from faqbot.spelling import MAX_WORD, Budget
 
 __all__ = ["DrugMention", "find_drugs"]
 
@@ -31,13 +32,14 @@ class DrugMention:
         self.fuzzy = False
 
 
-def find_drugs(words: list[str], index: Index) -> DrugMention:
-    """Find the drugs named in ``words`` (normalised, unstemmed)."""
+def find_drugs(words: list[str], index: Index, budget: Budget) -> DrugMention:
+    """Find the drugs named in ``words`` (normalised, unstemmed); misspelt names are looked
+    for while ``budget`` lasts."""
     mention = DrugMention()
     corrected = list(words)
     for i, word in enumerate(words):
         if _could_be_name(word, index):
-            _correct_name(i, word, corrected, index, mention)
+            _correct_name(i, word, corrected, index, mention, budget)
     groups = _exact_names(corrected, index, mention)
     strong = [g for g in groups if not g[1]] or [g for g in groups if g[1]]
     _resolve([owners for owners, _ in strong], index, mention)
@@ -45,7 +47,7 @@ def find_drugs(words: list[str], index: Index) -> DrugMention:
 
 
 def _could_be_name(word: str, index: Index) -> bool:
-    if len(word) < 4 or word.isdigit() or word in index.name_words:
+    if not 4 <= len(word) <= MAX_WORD or word.isdigit() or word in index.name_words:
         return False
     s = stem(word)
     lex = index.lexicon
@@ -53,7 +55,7 @@ def _could_be_name(word: str, index: Index) -> bool:
 
 
 def _correct_name(
-    i: int, word: str, corrected: list[str], index: Index, mention: DrugMention
+    i: int, word: str, corrected: list[str], index: Index, mention: DrugMention, budget: Budget
 ) -> None:
     starts = _starting_with(word, index)
     if len(starts) == 1 and len(word) >= PREFIX_RESOLVES:
@@ -63,6 +65,8 @@ def _correct_name(
     if starts:
         _ask_between(starts, i, index, mention)  # "hydr", "clon": which one?
         return
+    if not budget.spend(len(index.name_word_list)):
+        return  # left as typed
     from rapidfuzz import fuzz, process  # here: the one-shot path rarely needs it
 
     found = process.extract(

@@ -9,6 +9,7 @@ confidence is that share, lowered when another entry that would answer different
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Literal, NamedTuple
 
 from faqbot.drugfinder import DrugMention, find_drugs
@@ -16,7 +17,7 @@ from faqbot.index import CompiledDrug, CompiledEntry, Index
 from faqbot.lexicon import topic_token
 from faqbot.models import Entry
 from faqbot.normalize import normalize, stem
-from faqbot.spelling import correct_with
+from faqbot.spelling import MAX_WORD, Budget, correct_with
 
 __all__ = ["THRESHOLD", "Match", "Matcher"]
 
@@ -56,33 +57,47 @@ class Match(NamedTuple):
 class Matcher:
     """Maps questions to entries of an :class:`~faqbot.index.Index`."""
 
-    def __init__(self, index: Index, threshold: float = THRESHOLD) -> None:
+    def __init__(
+        self,
+        index: Index,
+        threshold: float = THRESHOLD,
+        budget: Callable[[], Budget] = Budget,
+    ) -> None:
         self.index = index
         self.threshold = threshold
+        self.budget = budget  # makes each question's typo budget (tests count through it)
 
     def match(self, question: str, context: str | None = None) -> Match:
-        """The best entry for ``question``; ``context`` is the drug talked about so far."""
-        words = self.index.lexicon.expand(normalize(question).split()[:MAX_WORDS])
-        mention = find_drugs(words, self.index)
+        """The best entry for ``question``; ``context`` is the drug talked about so far. Its
+        typo work is bounded by one :class:`~faqbot.spelling.Budget`."""
+        budget = self.budget()
+        words = self._words(question)
+        mention = find_drugs(words, self.index, budget)
         if mention.ambiguous:
             titles = tuple(self.index.medications[s].title for s in mention.ambiguous[:6])
             return Match("clarify", suggestions=titles, reason="ambiguous_drug")
         drug = self._focus(mention, context)
         if drug is None:
             unknown = self._unknown(words, mention)
-            if mention.unknown_names or any(self._looks_like_drug(words, i) for i in unknown):
+            if mention.unknown_names or any(
+                self._looks_like_drug(words, i, budget) for i in unknown
+            ):
                 return Match("abstained", reason="unknown_drug")
             return Match("clarify", reason="no_drug")
         if len(mention.drugs) > 1:  # "clonidine and metformin": whichever page answers
-            found = [self._match_in(slug, words, mention) for slug in mention.drugs]
+            found = [self._match_in(slug, words, mention, budget) for slug in mention.drugs]
             return max(found, key=lambda m: (m.status == "answered", m.confidence))
-        return self._match_in(drug, words, mention)
+        return self._match_in(drug, words, mention, budget)
 
     def without_names(self, question: str) -> str:
         """``question`` with the drug names in it taken out (for asking it of another drug)."""
-        words = self.index.lexicon.expand(normalize(question).split()[:MAX_WORDS])
-        named = find_drugs(words, self.index).positions
+        words = self._words(question)
+        named = find_drugs(words, self.index, self.budget()).positions
         return " ".join(w for i, w in enumerate(words) if i not in named)
+
+    def _words(self, question: str) -> list[str]:
+        """The question's first MAX_WORDS words, normalised, shorthand written out."""
+        return self.index.lexicon.expand(normalize(question).split()[:MAX_WORDS])
 
     def _focus(self, mention: DrugMention, context: str | None) -> str | None:
         if mention.drugs:
@@ -106,14 +121,14 @@ class Matcher:
             and not lex.is_word(w)
         ]
 
-    def _looks_like_drug(self, words: list[str], i: int) -> bool:
+    def _looks_like_drug(self, words: list[str], i: int, budget: Budget) -> bool:
         """Whether the unknown ``words[i]`` reads as a drug's name rather than a typo."""
         w = words[i]
         if len(w) >= 6 and w.endswith(self.index.lexicon.drug_suffixes):
             return True
-        return _in_drug_slot(words, i) or self.index.speller.correct(stem(w)) is None
+        return _in_drug_slot(words, i) or self.index.speller.correct(stem(w), budget) is None
 
-    def _match_in(self, slug: str, words: list[str], mention: DrugMention) -> Match:
+    def _match_in(self, slug: str, words: list[str], mention: DrugMention, budget: Budget) -> Match:
         drug = self.index.drug(slug)
         # Unknown words that read as names of other drugs. Beside "with", a word we can't
         # place is far likelier a drug ("with advil") than a typo ("advice").
@@ -123,7 +138,10 @@ class Matcher:
             if stem(words[i]) not in drug.vocabulary
             and (
                 _beside_with(words, i)
-                or (self._strange_to(stem(words[i]), drug) and self._looks_like_drug(words, i))
+                or (
+                    self._strange_to(stem(words[i]), drug, budget)
+                    and self._looks_like_drug(words, i, budget)
+                )
             )
         } | {i for i, w in enumerate(words) if w in mention.unknown_names}
         if strangers and not mention.drugs and not REFERENCES.intersection(words):
@@ -134,7 +152,7 @@ class Matcher:
             for i, w in enumerate(words)
             if i not in companions
         ]
-        terms = self.terms(kept, drug)
+        terms = self.terms(kept, drug, budget)
         if len(mention.drugs) > 1 or companions:
             terms.append(OTHER_MEDICATION)
         if not terms:
@@ -151,20 +169,24 @@ class Matcher:
             return self._abstain(slug, drug, ranked, confidence)
         return Match("answered", slug, best.entry.entry, round(min(confidence, 1.0), 3))
 
-    def _strange_to(self, word: str, drug: CompiledDrug) -> bool:
+    def _strange_to(self, word: str, drug: CompiledDrug, budget: Budget) -> bool:
         """Whether ``word`` (stemmed) is neither the drug's word nor a typo of one."""
         return (
             word not in drug.vocabulary
-            and self._spell(word, drug) == word
+            and self._spell(word, drug, budget) == word
             and len(self._split(word, drug)) == 1
         )
 
-    def terms(self, words: list[str], drug: CompiledDrug) -> list[str]:
-        """The question's words as the drug's terms: typos fixed, lay words rewritten."""
+    def terms(
+        self, words: list[str], drug: CompiledDrug, budget: Budget | None = None
+    ) -> list[str]:
+        """The question's words as the drug's terms: typos fixed (while ``budget``, by default
+        a question's, lasts), lay words rewritten."""
         lexicon = self.index.lexicon
+        budget = self.budget() if budget is None else budget
         stems: list[str] = []
         for w in _canonical(words):
-            s = self._spell(stem(w), drug) if not lexicon.is_word(w) else stem(w)
+            s = self._spell(stem(w), drug, budget) if not lexicon.is_word(w) else stem(w)
             stems.extend(self._split(s, drug))
         stop = lexicon.stopwords
         first = _companion_drugs(lexicon.rewrite(stems), lexicon.concepts)
@@ -175,7 +197,9 @@ class Matcher:
 
     def _split(self, word: str, drug: CompiledDrug) -> list[str]:
         """A word run together from two known ones ("drymouth"), as the two; else itself."""
-        if len(word) < 6 or self._known(word, drug) or word in self.index.lexicon.english:
+        if not 6 <= len(word) <= MAX_WORD:  # and a longer one costs its length squared
+            return [word]
+        if self._known(word, drug) or word in self.index.lexicon.english:
             return [word]
         for cut in range(3, len(word) - 2):
             head, tail = word[:cut], stem(word[cut:])
@@ -183,14 +207,14 @@ class Matcher:
                 return [head, tail]
         return [word]
 
-    def _spell(self, word: str, drug: CompiledDrug) -> str:
+    def _spell(self, word: str, drug: CompiledDrug, budget: Budget) -> str:
         if word in drug.vocabulary or word in self.index.lexicon.vocabulary:
             return word
         if len(word) == 3 and not set(word) & set("aeiouy"):
             return self._vowel(word, drug) or word  # texting: "wrk", "slp" is too far
         if len(word) < 4:
             return word
-        return correct_with((drug.speller, self.index.lexicon_speller), word) or word
+        return correct_with((drug.speller, self.index.lexicon_speller), word, budget) or word
 
     def _vowel(self, word: str, drug: CompiledDrug) -> str | None:
         """A vowel-less word ("wrk") with the one vowel put back that makes it known."""

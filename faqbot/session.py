@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from faqbot.answer import Answer
-from faqbot.bot import Bot
+from faqbot.bot import MAX_QUESTION, Bot
 from faqbot.errors import FaqbotError
 from faqbot.normalize import normalize
 
@@ -70,8 +70,9 @@ class Session:
 
     def ask(self, text: str) -> Answer:
         """Answer ``text`` in the context of the conversation so far."""
-        chosen = self._choice(text)
-        answer = chosen if chosen is not None else self._ask(text)
+        read = text[:MAX_QUESTION]  # all the bot reads; picks and the state keep no more
+        chosen = self._choice(read)
+        answer = chosen if chosen is not None else self._ask(read)
         self._remember(answer)
         return replace(answer, question=text)  # the question as the person asked it
 
@@ -200,6 +201,7 @@ def _offer_from(data: object, bot: Bot) -> Offer:
     ):
         raise malformed
     meds = bot.index.medications
+    question = question[:MAX_QUESTION]
     if kind == "drug" and drug is None and all(o in meds for o in options):
         return Offer("drug", tuple(options), tuple(labels), question)
     if kind == "topic" and drug in meds:

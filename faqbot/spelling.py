@@ -4,7 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["Speller", "correct_with"]
+__all__ = ["MAX_COMPARISONS", "MAX_WORD", "Budget", "Speller", "correct_with"]
+
+# The typo work one question may do, in candidate words compared with a word typed (each
+# comparison takes 30-90 ns): about 3 ms. The real questions we hold need at most a tenth of it.
+MAX_COMPARISONS = 100_000
+MAX_WORD = 40  # letters; a longer word is left as typed (3,700 drugs' longest name word has 28)
+
+
+class Budget:
+    """The typo work one question may still do, counted in candidate comparisons: a count, not
+    a clock, so that the same question always gets the same answer. A check that would overdraw
+    the budget is not made, and its word is left as typed."""
+
+    __slots__ = ("comparisons", "left")
+
+    def __init__(self, comparisons: int = MAX_COMPARISONS) -> None:
+        self.comparisons = self.left = comparisons
+
+    @property
+    def spent(self) -> int:
+        return self.comparisons - self.left
+
+    def spend(self, comparisons: int) -> bool:
+        """Take ``comparisons`` from the budget if they fit; whether they did."""
+        if comparisons > self.left:
+            return False
+        self.left -= comparisons
+        return True
 
 
 def max_edits(word: str) -> int:
@@ -49,20 +76,23 @@ class Speller:
             self._anagrams[len(word)] = table
         return table.get("".join(sorted(word)))
 
-    def correct(self, word: str) -> str | None:
-        """The word meant, or None when no known word is close enough."""
-        found = self.nearest(word)
+    def correct(self, word: str, budget: Budget) -> str | None:
+        """The word meant, or None when no known word is close enough (or within budget)."""
+        found = self.nearest(word, budget)
         return found[0] if found else None
 
-    def nearest(self, word: str) -> tuple[str, float] | None:
-        """The closest known word and its distance (swapped letters count 1.5)."""
+    def nearest(self, word: str, budget: Budget) -> tuple[str, float] | None:
+        """The closest known word and its distance (swapped letters count 1.5), if the
+        comparisons it takes fit in ``budget``."""
         edits = max_edits(word)
-        if not edits:
+        if not edits or len(word) > MAX_WORD:
+            return None
+        near = self.within(len(word), edits)
+        if not budget.spend(len(near)):
             return None
         from rapidfuzz import process  # imported when first needed: a question may not
         from rapidfuzz.distance import OSA
 
-        near = self.within(len(word), edits)
         found = process.extractOne(word, near, scorer=OSA.distance, score_cutoff=edits)
         if found is not None:
             return found[0], found[1]
@@ -70,11 +100,11 @@ class Speller:
         return (anagram, 1.5) if anagram else None
 
 
-def correct_with(spellers: Iterable[Speller], word: str) -> str | None:
+def correct_with(spellers: Iterable[Speller], word: str, budget: Budget) -> str | None:
     """The closest correction any of ``spellers`` offers; the first wins a tie."""
     best: tuple[str, float] | None = None
     for speller in spellers:
-        found = speller.nearest(word)
+        found = speller.nearest(word, budget)
         if found and (best is None or found[1] < best[1]):
             best = found
     return best[0] if best else None
