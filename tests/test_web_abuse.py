@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import resource
 import socket
 import subprocess
@@ -29,7 +30,7 @@ from starlette.testclient import TestClient
 from faqbot.bot import Bot
 from faqbot.errors import FaqbotError
 from faqbot.web import create_app, serve
-from faqbot.web.connections import Waiting
+from faqbot.web.connections import LOG_EVERY, Guard, Waiting
 from faqbot.web.limits import DRAIN_BYTES, MAX_CLIENT_KEY, ConnectionLimits, RateLimiter
 
 # --- a real server in a subprocess --------------------------------------------------------
@@ -429,6 +430,29 @@ def test_waiting_gives_the_overdue_oldest_first() -> None:
     assert waiting.oldest() is conns[1]
     assert waiting.overdue(3.0) == [conns[1], conns[2]]
     assert len(waiting) == 1
+
+
+def test_failed_accepts_are_counted_into_one_line(caplog: pytest.LogCaptureFixture) -> None:
+    """asyncio's 'out of system resource' on accept is counted, not logged with a traceback,
+    and what was closed is reported in one line at most every LOG_EVERY seconds."""
+    guard = Guard(ConnectionLimits())
+    loop = asyncio.new_event_loop()
+    try:
+        failed = OSError(errno.EMFILE, "Too many open files")
+        with caplog.at_level("WARNING"):
+            for _ in range(100):
+                context = {"message": "socket.accept() out of system resource", "exception": failed}
+                guard._loop_error(loop, context)
+            guard.report(100.0)
+            guard.count("idle for 10 s")
+            guard.report(100.0 + LOG_EVERY / 2)  # too soon: kept for the next line
+            guard.report(100.0 + LOG_EVERY)
+    finally:
+        loop.close()
+    assert [r.getMessage() for r in caplog.records] == [
+        "connections closed: 100 not accepted: out of file descriptors (asyncio retries in 1 s)",
+        "connections closed: 1 idle for 10 s",
+    ]
 
 
 # --- the app: 400s where there were 500s ------------------------------------------------------

@@ -8,6 +8,7 @@ Needs the ``web`` extra (Starlette and uvicorn): ``pip install 'faqbot[web]'``.
 """
 
 from faqbot.web.app import create_app
+from faqbot.web.limits import ConnectionLimits
 from faqbot.web.server import serve
 
-__all__ = ["create_app", "serve"]
+__all__ = ["ConnectionLimits", "create_app", "serve"]
