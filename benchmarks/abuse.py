@@ -524,39 +524,43 @@ class Run:
     said: str  # the first line of stderr (or stdout)
 
 
-# Caps the address space, then becomes the command: a fresh small process, so the peak that
-# wait4 reports is the command's, not that of a fork of this (larger) process.
-CAPPED = r"""
-import os, resource, sys
-cap = int(sys.argv[1])
-resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-os.execv(sys.argv[2], sys.argv[2:])
+# A fresh small process that runs the command, capped, and reports its exit, time and peak
+# memory (wait4) as JSON into argv[1]. Not measured from here: a child forked (or vforked) by
+# this larger process starts its peak at this process's size, which exec carries over.
+MEASURE = r"""
+import json, os, resource, sys, time
+report, cap = sys.argv[1], int(sys.argv[2])
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    os.execv(sys.argv[3], sys.argv[3:])
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - start
+with open(report, "w") as out:
+    json.dump([os.waitstatus_to_exitcode(status), seconds, usage.ru_maxrss / 1024], out)
 """
 
 
 def measured(command: Sequence[str], cwd: Path, limit: float = 60.0) -> Run:
     """Run ``command`` to its end (or ``limit`` seconds), capped at 2 GB of address space."""
-    with tempfile.TemporaryFile() as out:
-        start = time.perf_counter()
-        capped = [sys.executable, "-c", CAPPED, str(2048 * MB), *command]
-        process = subprocess.Popen(capped, cwd=cwd, stdout=out, stderr=out)
-        code: int | None = None
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                code = os.waitstatus_to_exitcode(status)
-                break
-            if time.perf_counter() - start > limit:
-                process.kill()
-                _, _, usage = os.wait4(process.pid, 0)
-                break
-            time.sleep(0.005)
-        seconds = time.perf_counter() - start
-        process.returncode = code if code is not None else -9
-        out.seek(0)
-        lines = out.read().decode(errors="replace").strip().splitlines()
+    with tempfile.TemporaryDirectory() as folder:
+        report, log = Path(folder) / "report.json", Path(folder) / "out"
+        launcher = [sys.executable, "-c", MEASURE, str(report), str(2048 * MB), *command]
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                launcher, cwd=cwd, stdout=out, stderr=out, start_new_session=True
+            )
+            try:
+                process.wait(limit)
+                code, seconds, peak = json.loads(report.read_text())
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                code, seconds, peak = None, limit, float("nan")
+        lines = log.read_text(errors="replace").strip().splitlines()
     said = lines[0] if lines else ""
-    return Run(seconds, usage.ru_maxrss / 1024, code, said[:160])
+    return Run(seconds, peak, code, said[:160])
 
 
 def faqbot(*args: str) -> list[str]:
