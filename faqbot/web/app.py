@@ -123,7 +123,7 @@ def parse_ask(body: bytes) -> tuple[str, str | None]:
 
 def _json_object(body: bytes) -> dict[str, object]:
     try:
-        data = json.loads(body, parse_int=_small_int)
+        data = _DECODER.decode(body.decode(json.detect_encoding(body), "surrogatepass"))
     except json.JSONDecodeError as e:
         raise BadRequest(
             f"request body is not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})"
@@ -156,6 +156,11 @@ def _whole_number(text: str, low: int, high: int) -> int | None:
         return None
     value = int(text)
     return value if low <= value <= high else None
+
+
+_DECODER = json.JSONDecoder(
+    parse_int=_small_int
+)  # made once: json.loads(parse_int=) makes one each
 
 
 def _json_type(value: object) -> str:

@@ -141,8 +141,7 @@ async def read_body(
     after ``drain_bytes`` or ``drain_seconds``. ClientLeft when the client disconnects first.
     """
     declared = _content_length(request)
-    waiting = request.headers.get("expect", "").lower() == "100-continue"
-    if declared is not None and (declared > drain_bytes or (waiting and declared > limit)):
+    if declared is not None and declared > limit and (declared > drain_bytes or _waits(request)):
         raise BodyTooLarge(limit, drained=False)
     size = 0
     chunks: list[bytes] = []
@@ -167,6 +166,11 @@ async def _drain(stream: AsyncIterator[bytes], size: int, most: int, seconds: fl
                 return False
         return True
     return False
+
+
+def _waits(request: Request) -> bool:
+    """Whether the client sends its body only after ``100 Continue``."""
+    return request.headers.get("expect", "").lower() == "100-continue"
 
 
 def _content_length(request: Request) -> int | None:
