@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import json
 import resource
 import socket
 import subprocess
@@ -30,7 +31,7 @@ from starlette.testclient import TestClient
 from faqbot.bot import Bot
 from faqbot.errors import FaqbotError
 from faqbot.web import create_app, serve
-from faqbot.web.connections import LOG_EVERY, Guard, Waiting
+from faqbot.web.connections import LOG_EVERY, Guard, Waiting, reply
 from faqbot.web.limits import DRAIN_BYTES, MAX_CLIENT_KEY, ConnectionLimits, RateLimiter
 
 # --- a real server in a subprocess --------------------------------------------------------
@@ -453,6 +454,15 @@ def test_failed_accepts_are_counted_into_one_line(caplog: pytest.LogCaptureFixtu
         "connections closed: 100 not accepted: out of file descriptors (asyncio retries in 1 s)",
         "connections closed: 1 idle for 10 s",
     ]
+
+
+def test_openapi_describes_what_the_server_itself_sends(client: TestClient) -> None:
+    """Every path documents the server's own 408, 431 and 503, as JSON errors."""
+    paths = client.get("/openapi.json").json()["paths"]
+    for path, operations in paths.items():
+        for operation in operations.values():
+            assert {"408", "431", "503"} <= set(operation["responses"]), path
+    assert json.loads(reply(431, "x").split(b"\r\n\r\n", 1)[1]) == {"error": "x"}
 
 
 # --- the app: 400s where there were 500s ------------------------------------------------------

@@ -86,6 +86,12 @@ def _error(description: str) -> dict[str, Any]:
     return {"description": description, **_json({"$ref": "#/components/schemas/Error"})}
 
 
+# Sent by `faqbot serve` itself (faqbot.web.connections), on any path.
+_SERVER = {
+    "408": _error("The request head or body did not arrive in time."),
+    "431": _error("The request head (line and headers) is too large."),
+    "503": _error("The server holds as many connections as it may; try again."),
+}
 _LIMITED = {
     "429": {
         **_error("Too many requests from this client."),
@@ -121,8 +127,9 @@ def _ask_operation() -> dict[str, Any]:
         "responses": {
             "200": {"description": "The answer.", **_json({"$ref": "#/components/schemas/Answer"})},
             "400": _error("Malformed JSON, or a missing or wrong field (named)."),
-            "413": _error("The request body is too large."),
+            "413": _error("The request body is too large (it is read and dropped first)."),
             **_LIMITED,
+            **_SERVER,
         },
     }
 
@@ -156,6 +163,7 @@ def _drugs_operation() -> dict[str, Any]:
             "200": {"description": "Titles in alphabetical order.", **_json(listing)},
             "400": _error("A bad query parameter (named)."),
             **_LIMITED,
+            **_SERVER,
         },
     }
 
@@ -173,5 +181,5 @@ def _health_operation() -> dict[str, Any]:
     return {
         "summary": "Liveness",
         "operationId": "health",
-        "responses": {"200": {"description": "Up.", **_json(health)}},
+        "responses": {"200": {"description": "Up.", **_json(health)}, **_SERVER},
     }
