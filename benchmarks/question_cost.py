@@ -80,8 +80,13 @@ def near_drug_names(rng: random.Random, index: Index) -> str:
 
 
 def near_english_words(rng: random.Random, index: Index) -> str:
+    """Every word a typo of an ordinary one: each must be checked against all of English."""
     english = sorted(w for w in index.lexicon.english if len(w) >= 5 and w.isalpha())
-    return f"{_focus(index)} {_fill(rng, lambda r: _misspelt(r, r.choice(english)))}"[:MAX_QUESTION]
+    return _fill(rng, lambda r: _misspelt(r, r.choice(english)))
+
+
+def drug_then_near_english(rng: random.Random, index: Index) -> str:
+    return f"{_focus(index)} {near_english_words(rng, index)}"[:MAX_QUESTION]
 
 
 def repeated_drug_name(rng: random.Random, index: Index) -> str:
@@ -105,7 +110,8 @@ SHAPES: dict[str, Shape] = {
     "one 2,000-character word": one_long_word,
     "1,000 one-letter words": one_letter_words,
     "words one letter off drug names": near_drug_names,
-    "a drug, then misspelt English": near_english_words,
+    "misspelt English words": near_english_words,
+    "a drug, then misspelt English": drug_then_near_english,
     "one drug's name, repeated": repeated_drug_name,
     "Cyrillic, Greek and CJK": non_latin,
     "accented random words": accented,

@@ -72,7 +72,8 @@ def _correct_name(
     found = process.extract(
         word, index.name_word_list, scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF, limit=3
     )
-    suffixes = [s for s in index.lexicon.drug_suffixes if word.endswith(s)]
+    endings = index.lexicon.drug_suffixes
+    suffixes = [s for s in endings if word.endswith(s)] if word.endswith(endings) else []
     found = [f for f in found if f[1] >= SUFFIX_CUTOFF or _shares(f[0], suffixes)]
     if not found:
         if suffixes and len(word) >= 6:
@@ -122,10 +123,11 @@ def _exact_names(
     """Each name found, longest first, with whether it is also a common word ("iron")."""
     groups: list[tuple[dict[str, int], bool]] = []
     i = 0
+    lengths = index.name_lengths
     while i < len(words):
-        for n in range(min(index.longest_name, len(words) - i), 0, -1):
+        for n in lengths.get(words[i], ()):
             key = tuple(words[i : i + n])
-            owners = index.names.get(key)
+            owners = index.names.get(key) if i + n <= len(words) else None
             if owners:
                 common = all(index.is_known(w) or index.is_known(stem(w)) for w in key)
                 groups.append((owners, common))

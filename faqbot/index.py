@@ -91,7 +91,8 @@ class Index:
         cached). Drugs are compiled too when there are few: a few milliseconds saved on each
         start, where compiling thousands would take seconds and load as slowly."""
         self.lexicon.precompute()
-        _ = self.name_word_list, self.name_owners, self.lexicon_speller, self.speller
+        _ = self.name_word_list, self.name_owners, self.name_lengths
+        _ = self.lexicon_speller, self.speller
         if len(self.medications) <= PRECOMPILED_DRUGS:
             for slug in self.medications:
                 self.drug(slug)
@@ -110,6 +111,15 @@ class Index:
                     seen = owners.setdefault(w, {})
                     seen[slug] = min(seen.get(slug, len(key)), len(key))
         return {w: tuple(sorted(s, key=lambda x: (s[x], x))) for w, s in owners.items()}
+
+    @cached_property
+    def name_lengths(self) -> dict[str, tuple[int, ...]]:
+        """Each first word of a name → the lengths in words of the names it starts, longest
+        first: a question is looked up only for the names that can start at each word."""
+        lengths: dict[str, set[int]] = {}
+        for key in self.names:
+            lengths.setdefault(key[0], set()).add(len(key))
+        return {w: tuple(sorted(n, reverse=True)) for w, n in lengths.items()}
 
     def is_known(self, word: str) -> bool:
         """Whether ``word`` is not a drug name but a word of the knowledge or the lexicon.

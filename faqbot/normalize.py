@@ -39,9 +39,16 @@ def _folded(text: str) -> str:
     return unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
 
 
-@lru_cache(maxsize=65536)
+_CACHED = 40  # letters: a longer word of a question (none is a real one) is not cached
+
+
 def stem(word: str) -> str:
     """A light, predictable stemmer: ``headaches``, ``headache`` → ``headach``."""
+    return _stem(word) if len(word) <= _CACHED else _stem.__wrapped__(word)
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
     if len(word) <= 3 or word in _KEEP or word.isdigit():
         return word
     for suffix, replacement, shortest in _SUFFIXES:
@@ -57,5 +64,5 @@ def stem(word: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Normalised, stemmed words of ``text``."""
-    return list(map(stem, _WORD.findall(_folded(text))))
+    """Normalised, stemmed words of ``text`` (knowledge: its every word is cached)."""
+    return list(map(_stem, _WORD.findall(_folded(text))))
