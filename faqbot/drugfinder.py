@@ -4,6 +4,7 @@ between look-alikes (hydroxyzine and hydralazine): when two are about equally cl
 from __future__ import annotations
 
 from bisect import bisect_left
+from typing import NamedTuple
 
 from faqbot.index import PART, Index
 from faqbot.normalize import stem
@@ -37,9 +38,12 @@ def find_drugs(words: list[str], index: Index, budget: Budget) -> DrugMention:
     for while ``budget`` lasts."""
     mention = DrugMention()
     corrected = list(words)
+    near: dict[str, Near] = {}  # each word is looked up once
     for i, word in enumerate(words):
         if _could_be_name(word, index):
-            _correct_name(i, word, corrected, index, mention, budget)
+            if word not in near:
+                near[word] = _near_names(word, index, budget)
+            _correct_name(i, word, near[word], corrected, index, mention)
     groups = _exact_names(corrected, index, mention)
     strong = [g for g in groups if not g[1]] or [g for g in groups if g[1]]
     _resolve([owners for owners, _ in strong], index, mention)
@@ -54,19 +58,21 @@ def _could_be_name(word: str, index: Index) -> bool:
     return not (index.is_known(word) or index.is_known(s) or s in lex.stopwords)
 
 
-def _correct_name(
-    i: int, word: str, corrected: list[str], index: Index, mention: DrugMention, budget: Budget
-) -> None:
+class Near(NamedTuple):
+    """What a word's lookup among the name words found: names that begin with it, else the
+    closest names (best first) and whether the word has a drug's ending; None over budget."""
+
+    starts: list[str]
+    found: list[tuple[str, float]] | None
+    suffixed: bool
+
+
+def _near_names(word: str, index: Index, budget: Budget) -> Near:
     starts = _starting_with(word, index)
-    if len(starts) == 1 and len(word) >= PREFIX_RESOLVES:
-        corrected[i] = starts[0]  # "gabapen": the one name it begins
-        mention.fuzzy = True
-        return
     if starts:
-        _ask_between(starts, i, index, mention)  # "hydr", "clon": which one?
-        return
+        return Near(starts, [], False)
     if not budget.spend(len(index.name_word_list)):
-        return  # left as typed
+        return Near([], None, False)  # left as typed
     from rapidfuzz import fuzz, process  # here: the one-shot path rarely needs it
 
     found = process.extract(
@@ -74,13 +80,29 @@ def _correct_name(
     )
     endings = index.lexicon.drug_suffixes
     suffixes = [s for s in endings if word.endswith(s)] if word.endswith(endings) else []
-    found = [f for f in found if f[1] >= SUFFIX_CUTOFF or _shares(f[0], suffixes)]
+    kept = [(w, s) for w, s, _ in found if s >= SUFFIX_CUTOFF or _shares(w, suffixes)]
+    return Near([], kept, bool(suffixes))
+
+
+def _correct_name(
+    i: int, word: str, near: Near, corrected: list[str], index: Index, mention: DrugMention
+) -> None:
+    starts, found = near.starts, near.found
+    if len(starts) == 1 and len(word) >= PREFIX_RESOLVES:
+        corrected[i] = starts[0]  # "gabapen": the one name it begins
+        mention.fuzzy = True
+        return
+    if starts:
+        _ask_between(starts, i, index, mention)  # "hydr", "clon": which one?
+        return
+    if found is None:
+        return
     if not found:
-        if suffixes and len(word) >= 6:
+        if near.suffixed and len(word) >= 6:
             mention.unknown_names.append(word)  # "hydrocodone" is not "hydrocortisone"
         return
-    best, score, _ = found[0]
-    rivals = [w for w, s, _ in found[1:] if score - s < LOOKALIKE_MARGIN]
+    best, score = found[0]
+    rivals = [w for w, s in found[1:] if score - s < LOOKALIKE_MARGIN]
     if rivals:
         _ask_between([best, *rivals], i, index, mention)
         return
