@@ -113,6 +113,11 @@ class Index:
         return {w: tuple(sorted(s, key=lambda x: (s[x], x))) for w, s in owners.items()}
 
     @cached_property
+    def slug_of_title(self) -> dict[str, str]:
+        """Each drug's title → its slug (of drugs that share a title, the last)."""
+        return {m.title: slug for slug, m in self.medications.items()}
+
+    @cached_property
     def name_lengths(self) -> dict[str, tuple[int, ...]]:
         """Each first word of a name → the lengths in words of the names it starts, longest
         first: a question is looked up only for the names that can start at each word."""

@@ -119,7 +119,7 @@ class Session:
         if not answer.suggestions or answer.entry is not None:
             return None
         meds = self.bot.index.medications
-        by_title = {m.title: slug for slug, m in meds.items()}
+        by_title = self.bot.index.slug_of_title
         if all(s in by_title for s in answer.suggestions) and answer.reason != "low_confidence":
             slugs = tuple(by_title[s] for s in answer.suggestions)
             return Offer("drug", slugs, answer.suggestions, answer.question)
