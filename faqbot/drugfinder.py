@@ -59,8 +59,9 @@ def _could_be_name(word: str, index: Index) -> bool:
 
 
 class Near(NamedTuple):
-    """What a word's lookup among the name words found: names that begin with it, else the
-    closest names (best first) and whether the word has a drug's ending; None over budget."""
+    """What looking a word up among the name words found: the names it begins, else the
+    closest names, best first (None: not looked for, over budget), and whether the word has a
+    drug's ending."""
 
     starts: list[str]
     found: list[tuple[str, float]] | None
