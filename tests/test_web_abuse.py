@@ -18,6 +18,7 @@ import tracemalloc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from conftest import KNOWLEDGE
@@ -28,7 +29,7 @@ pytest.importorskip("httptools", reason="the guarded server needs httptools")
 import uvicorn
 from starlette.testclient import TestClient
 
-from faqbot.bot import Bot
+from faqbot.bot import Bot, load_knowledge
 from faqbot.errors import FaqbotError
 from faqbot.web import create_app, serve
 from faqbot.web.connections import LOG_EVERY, Guard, Waiting, reply
@@ -636,3 +637,34 @@ def test_a_429_names_a_long_client_briefly(shipped_bot: Bot) -> None:
         refused = client.get("/api/drugs")
     assert refused.status_code == 429
     assert len(refused.json()["error"]) < 120
+
+
+def test_long_questions_wait_their_turn_behind_short_ones() -> None:
+    """Long questions take a lane of their own: a short one sent with three long ones is
+    answered first, not after all of them."""
+    import httpx
+
+    from faqbot.session import Session
+    from faqbot.web.app import LONG_QUESTION
+
+    answered: list[int] = []
+    real_ask = Session.ask
+
+    def ask(self: Session, question: str) -> Any:
+        answered.append(len(question))
+        return real_ask(self, question)
+
+    app = create_app(Bot(load_knowledge(KNOWLEDGE)), rate_limit=(1000, 60.0))
+    long_question = "does milnacipran cause " + "nausea " * (LONG_QUESTION // 7 + 1)
+
+    async def send_all() -> list[int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            sent = [client.post("/api/ask", json={"question": long_question}) for _ in range(3)]
+            sent.append(client.post("/api/ask", json={"question": "is it addictive"}))
+            return [r.status_code for r in await asyncio.gather(*sent)]
+
+    with mock.patch.object(Session, "ask", ask):
+        assert asyncio.run(send_all()) == [200] * 4
+    assert answered[0] == len("is it addictive")
+    assert sorted(answered[1:]) == [len(long_question)] * 3
