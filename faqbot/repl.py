@@ -23,7 +23,7 @@ from prompt_toolkit.shortcuts import print_formatted_text
 from rapidfuzz import fuzz, process
 
 from faqbot.normalize import normalize
-from faqbot.render import Style, to_text
+from faqbot.render import Style, for_terminal, to_text
 from faqbot.session import Session
 
 if TYPE_CHECKING:
@@ -157,8 +157,8 @@ class Repl:
         meds = self.session.bot.index.medications
         known = f"{len(meds)} medication" + ("" if len(meds) == 1 else "s")
         if len(meds) == 1:
-            known += f": {next(iter(meds.values())).title}"
-        notes = {m.note for m in meds.values() if m.note}
+            known += f": {for_terminal(next(iter(meds.values())).title)}"
+        notes = {for_terminal(m.note) for m in meds.values() if m.note}
         lines = [f"{s.bold}faqbot{s.reset} — I answer questions about {known}."]
         if len(notes) == 1:
             lines.append(f"{s.dim}{notes.pop()}{s.reset}")
@@ -171,7 +171,8 @@ class Repl:
         if not text:
             return ""
         if text.startswith("/"):
-            return self.command(text)
+            reply = self.command(text)  # may hold titles from pages: no terminal controls
+            return None if reply is None else for_terminal(reply)
         answer = self.session.ask(text)
         return to_text(answer, self.width(), self.color) + "\n"
 
@@ -246,7 +247,7 @@ class Repl:
         return f"Now talking about {self.session.drug_title}. /topics lists what I know."
 
     def _toolbar(self) -> str:
-        drug = self.session.drug_title or "none yet"
+        drug = for_terminal(self.session.drug_title or "none yet")
         return f" Medication: {drug}   /help   Ctrl-D quits "
 
 

@@ -192,3 +192,19 @@ def test_completion_of_commands_drugs_and_topics(shipped_bot: Bot) -> None:
     assert complete("/drug mil") == ["Milnacipran"]
     assert "Sweating" in complete("does it cause Swe")
     assert "Milnacipran" in complete("is mi")
+
+
+def test_titles_from_pages_reach_the_terminal_without_controls(tmp_path: Path) -> None:
+    """A title holding an escape sequence is listed by /drugs and /topics without it."""
+    from faqbot.bot import load_knowledge
+
+    text = (KNOWLEDGE / "milnacipran.yaml").read_text(encoding="utf-8")
+    evil = text.replace("title: Milnacipran\n", 'title: "Milna\\e[2Jcipran"\n')
+    (tmp_path / "milnacipran.yaml").write_text(evil, encoding="utf-8")
+    repl = Repl(Session(Bot(load_knowledge(tmp_path))), color=False)
+    repl.handle("/drug milnacipran")
+    for command in ("/drugs", "/topics"):
+        reply = repl.handle(command)
+        assert reply is not None
+        assert "\x1b" not in reply
+    assert "\x1b" not in repl.banner()
