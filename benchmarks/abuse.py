@@ -459,58 +459,51 @@ async def spoofed_keepalive(port: int, first: int, count: int, size: int) -> lis
 
 
 def spoofed_xff(settings: Settings) -> list[Row]:
-    rows = []
     big = 500 if settings.quick else 1500
-    server = Server(settings.knowledge)
-    try:
-        before, _ = server.memory_mb()
-        outcomes: list[str] = []
-
-        async def attack() -> str:
-            queue = iter(range(big))
-
-            async def worker() -> None:
-                for n in queue:
-                    outcomes.append(await spoofed(server.port, n, MB))
-
-            await asyncio.gather(*(worker() for _ in range(8)))
-            counts = {o: outcomes.count(o) for o in sorted(set(outcomes))}
-            said = ", ".join(f"{n} {o}" for o, n in counts.items())
-            return f"{big:,} requests with 1 MB X-Forwarded-For ({said})"
-
-        result, probed, elapsed = under_attack(server, 3, attack)
-        after, peak = server.memory_mb()
-        result += f"; server RSS {before:.0f} -> {after:.0f} MB"
-        met = after - before < 50
-        rows.append(
-            Row("spoofed-xff 1 MB", result, elapsed, peak, probed.p50, "RSS grows < 50 MB", met)
-        )
-    finally:
-        server.stop()
     small = 5000 if settings.quick else 20_000
+
+    async def attack_big(server: Server) -> str:
+        outcomes: list[str] = []
+        queue = iter(range(big))
+
+        async def worker() -> None:
+            for n in queue:
+                outcomes.append(await spoofed(server.port, n, MB))
+
+        await asyncio.gather(*(worker() for _ in range(8)))
+        counts = {o: outcomes.count(o) for o in sorted(set(outcomes))}
+        said = ", ".join(f"{n} {o}" for o, n in counts.items())
+        return f"{big:,} requests with 1 MB X-Forwarded-For ({said})"
+
+    async def attack_small(server: Server) -> str:
+        per = small // 8
+        found = await asyncio.gather(
+            *(spoofed_keepalive(server.port, k * per, per, 8000) for k in range(8))
+        )
+        statuses = [s for some in found for s in some]
+        ok = statuses.count("200")
+        return f"{len(statuses):,} requests with distinct 8 kB X-Forwarded-For ({ok:,} 200)"
+
+    return [
+        _memory_row("spoofed-xff 1 MB", settings, attack_big),
+        _memory_row("spoofed-xff 8 kB", settings, attack_small),
+    ]
+
+
+def _memory_row(
+    name: str, settings: Settings, attack: Callable[[Server], Coroutine[Any, Any, str]]
+) -> Row:
+    """Run ``attack`` on a fresh server; met while its memory grows by less than 50 MB."""
     server = Server(settings.knowledge)
     try:
         before, _ = server.memory_mb()
-
-        async def attack_small() -> str:
-            per = small // 8
-            found = await asyncio.gather(
-                *(spoofed_keepalive(server.port, k * per, per, 8000) for k in range(8))
-            )
-            statuses = [s for some in found for s in some]
-            ok = statuses.count("200")
-            return f"{len(statuses):,} requests with distinct 8 kB X-Forwarded-For ({ok:,} 200)"
-
-        result, probed, elapsed = under_attack(server, 3, attack_small)
+        result, probed, elapsed = under_attack(server, 3, lambda: attack(server))
         after, peak = server.memory_mb()
-        result += f"; server RSS {before:.0f} -> {after:.0f} MB"
-        met = after - before < 50
-        rows.append(
-            Row("spoofed-xff 8 kB", result, elapsed, peak, probed.p50, "RSS grows < 50 MB", met)
-        )
     finally:
         server.stop()
-    return rows
+    result += f"; server RSS {before:.0f} -> {after:.0f} MB"
+    met = after - before < 50
+    return Row(name, result, elapsed, peak, probed.p50, "RSS grows < 50 MB", met)
 
 
 # --- CLI attacks --------------------------------------------------------------------------
