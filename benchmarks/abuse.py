@@ -356,6 +356,18 @@ def big_bodies(settings: Settings) -> list[Row]:
     return [Row("big-bodies", result, elapsed, peak, probed.p50, "all read the 413", met)]
 
 
+async def read_reply(reader: asyncio.StreamReader) -> bytes:
+    """Read one response (its head and its Content-Length body); return its head."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":", 1)[1])
+        for line in head.split(b"\r\n")
+        if line.lower().startswith(b"content-length:")
+    )
+    await reader.readexactly(length)
+    return head
+
+
 def random_question(rng: random.Random, length: int = 2000) -> str:
     words: list[str] = []
     size = 0
@@ -382,13 +394,7 @@ async def costly_client(
         ).encode()
         start = time.perf_counter()
         writer.write(head + body)
-        answer = await reader.readuntil(b"\r\n\r\n")
-        length = next(
-            int(line.split(b":", 1)[1])
-            for line in answer.split(b"\r\n")
-            if line.lower().startswith(b"content-length:")
-        )
-        await reader.readexactly(length)
+        await read_reply(reader)
         took.append((time.perf_counter() - start) * 1000)
     writer.close()
 
@@ -446,13 +452,7 @@ async def spoofed_keepalive(port: int, first: int, count: int, size: int) -> lis
         writer.write(
             b"GET /api/drugs?limit=1 HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: " + value + b"\r\n\r\n"
         )
-        head = await reader.readuntil(b"\r\n\r\n")
-        length = next(
-            int(line.split(b":", 1)[1])
-            for line in head.split(b"\r\n")
-            if line.lower().startswith(b"content-length:")
-        )
-        await reader.readexactly(length)
+        head = await read_reply(reader)
         statuses.append(head.split(b" ", 2)[1].decode())
     writer.close()
     return statuses
