@@ -18,7 +18,6 @@ import contextlib
 import gc
 import os
 import pickle
-import stat
 import sys
 import time
 import warnings
@@ -28,6 +27,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, NamedTuple
 
 from faqbot import signing
+from faqbot.files import NotRegularFile, TooLarge, read_regular
 from faqbot.models import Dropped, Faq, Medication, Section, SideEffect, Source
 
 if TYPE_CHECKING:
@@ -165,19 +165,12 @@ def _read(path: str, key_file: StrPath, header: tuple[object, ...]) -> object:
 def _read_file(path: str) -> bytes | None:
     """The bytes of the cache file at ``path``; None when there is none or it is no file."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a planted FIFO must not block
-    except OSError:  # none yet, or out of reach: the cache only saves time
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            _warn(f"the cache file {path} is not a regular file; rebuilt")
-            return None
-        with os.fdopen(os.dup(fd), "rb") as f:
-            return f.read()
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
+        return read_regular(path, sys.maxsize)  # never blocks on a planted FIFO
+    except NotRegularFile:
+        _warn(f"the cache file {path} is not a regular file; rebuilt")
+    except (OSError, TooLarge):  # none yet, or out of reach: the cache only saves time
+        pass
+    return None
 
 
 def _write(path: str, data: bytes) -> None:

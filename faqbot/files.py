@@ -15,7 +15,14 @@ from faqbot.errors import KnowledgeError, Problem
 if TYPE_CHECKING:
     from faqbot.locations import StrPath
 
-__all__ = ["RESERVED_NAMES", "knowledge_files", "read_limited"]
+__all__ = [
+    "RESERVED_NAMES",
+    "NotRegularFile",
+    "TooLarge",
+    "knowledge_files",
+    "read_limited",
+    "read_regular",
+]
 
 RESERVED_NAMES = frozenset({"lexicon.yaml"})  # other kinds of file in a knowledge folder
 
@@ -47,45 +54,69 @@ def knowledge_files(directory: StrPath) -> list[str]:
     return [os.path.join(directory, name) for name in names]
 
 
-def read_limited(path: StrPath, limit: int, advice: str) -> bytes:
+class NotRegularFile(Exception):
+    """The entry is not a regular file; ``kind`` says what it is ("a folder", ...)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+class TooLarge(Exception):
+    """The file holds more bytes than were asked for; ``size`` is how many it holds."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+def read_regular(path: StrPath, limit: int) -> bytes:
     """The bytes of the regular file at ``path`` (or at the end of its symbolic link).
 
-    Raises KnowledgeError naming ``path`` when it is not a regular file, cannot be read, or
-    holds over ``limit`` bytes (``advice`` then says what to do). Never blocks: a FIFO is
-    opened non-blocking and refused once ``fstat`` shows what it is.
+    Never blocks: a FIFO is opened non-blocking and refused once ``fstat`` shows what it is.
+    Raises NotRegularFile, TooLarge when it holds over ``limit`` bytes, or OSError.
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as err:
-        raise KnowledgeError([Problem(path, 0, _open_failure(path, err))]) from None
+    fd = os.open(path, flags)
     try:
         st = os.fstat(fd)
-        size, kind = st.st_size, _kind(st.st_mode)
-        data = b""
-        if kind is None and size <= limit:
-            data = os.read(fd, size + 1)
-            while len(data) <= limit:  # until the end: the file may have grown since fstat
-                more = os.read(fd, min(1 << 16, limit + 1 - len(data)))
-                if not more:
-                    break
-                data += more
-            size = len(data)
-    except OSError as err:
-        message = f"cannot read the file: {err.strerror or err}"
-        raise KnowledgeError([Problem(path, 0, message)]) from None
+        kind = _kind(st.st_mode)
+        if kind is not None:
+            raise NotRegularFile(kind)
+        if st.st_size > limit:
+            raise TooLarge(st.st_size)
+        data = os.read(fd, st.st_size + 1)
+        while len(data) <= limit:  # until the end: the file may have grown since fstat
+            more = os.read(fd, min(1 << 16, limit + 1 - len(data)))
+            if not more:
+                break
+            data += more
     finally:
         os.close(fd)
-    if kind is not None:
-        raise KnowledgeError([Problem(path, 0, _not_regular(kind))])
-    if size > limit:
-        message = f"the file is {_size(size)}, over the limit of {_size(limit)}; {advice}"
-        raise KnowledgeError([Problem(path, 0, message)])
+    if len(data) > limit:
+        raise TooLarge(len(data))
     return data
 
 
+def read_limited(path: StrPath, limit: int, advice: str) -> bytes:
+    """The bytes of the regular file at ``path``, as :func:`read_regular` reads them.
+
+    Raises KnowledgeError naming ``path`` when it is not a regular file, cannot be read, or
+    holds over ``limit`` bytes (``advice`` then says what to do).
+    """
+    try:
+        return read_regular(path, limit)
+    except NotRegularFile as e:
+        message = _not_regular(e.kind)
+    except TooLarge as e:
+        message = f"the file is {_size(e.size)}, over the limit of {_size(limit)}; {advice}"
+    except OSError as err:
+        message = _open_failure(path, err)
+    raise KnowledgeError([Problem(path, 0, message)])
+
+
 def _open_failure(path: StrPath, err: OSError) -> str:
-    """Why ``path`` could not be opened, naming what it is when that is the reason."""
+    """Why ``path`` could not be opened or read, naming what it is when that is the reason."""
     if err.errno == errno.ELOOP:
         return _not_regular("a symbolic link that loops")
     if err.errno == errno.ENOENT and os.path.islink(path):
