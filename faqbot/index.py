@@ -65,7 +65,6 @@ class Index:
         names: dict[tuple[str, ...], dict[str, int]],
         name_words: frozenset[str],
         words: frozenset[str],
-        longest_name: int,
     ) -> None:
         self.lexicon = lexicon
         self.medications = medications
@@ -74,7 +73,6 @@ class Index:
         self.names = names
         self.name_words = name_words  # the words of all names (3 letters or more)
         self.words = words  # the words of entry titles that are not name words
-        self.longest_name = longest_name  # in words
         self._compiled: dict[str, CompiledDrug] = {}
 
     def __repr__(self) -> str:
@@ -180,7 +178,6 @@ def build_index(medications: Iterable[Medication], lexicon: Lexicon) -> Index:
         names=names,
         name_words=frozenset(name_words),
         words=frozenset(words - name_words),
-        longest_name=max((len(k) for k in names), default=1),
     )
 
 
