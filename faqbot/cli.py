@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from faqbot.errors import FaqbotError
 from faqbot.locations import cache_dir, cache_key_file, history_file, knowledge_dir
+from faqbot.numbers import whole_number
 from faqbot.oneshot import (
     ASK_OPTIONS,
     ASK_QUESTION,
@@ -132,11 +133,8 @@ def _option(p: argparse.ArgumentParser, option: str, metavar: str | None, help: 
 
 
 def _whole_number(text: str, low: int, high: int | None = None) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = low - 1
-    if value < low or (high is not None and value > high):
+    value = whole_number(text, low, high)
+    if value is None:
         span = f"from {low} to {high}" if high is not None else f"above {low - 1}"
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number {span}")
     return value

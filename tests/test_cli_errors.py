@@ -189,7 +189,7 @@ def test_import_over_a_folder_named_like_the_file(
 # --- serve's port -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("port", ["99999", "0", "-1", "http"])
+@pytest.mark.parametrize("port", ["99999", "0", "-1", "http", "٣", "²", "+80", " 80"])
 def test_serve_port_out_of_range(port: str, capsys: pytest.CaptureFixture[str]) -> None:
     """`faqbot serve --port 99999` is argparse's usage error, exit 2, naming the value."""
     with pytest.raises(SystemExit) as caught:

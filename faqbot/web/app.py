@@ -26,6 +26,7 @@ from starlette.routing import Route
 
 from faqbot.bot import MAX_QUESTION, Bot
 from faqbot.errors import FaqbotError
+from faqbot.numbers import whole_number
 from faqbot.render import to_json
 from faqbot.web.assets import NOSNIFF, DemoPage, load_asset
 from faqbot.web.limits import BodyTooLarge, ClientLeft, RateLimiter, read_body
@@ -156,14 +157,6 @@ def _small_int(digits: str) -> int:
     return int(digits)
 
 
-def _whole_number(text: str, low: int, high: int) -> int | None:
-    """``text`` as a whole number in low..high, written in ASCII digits; else None."""
-    if not (text.isascii() and text.isdigit()) or len(text) > len(str(high)) + 2:
-        return None
-    value = int(text)
-    return value if low <= value <= high else None
-
-
 _DECODER = json.JSONDecoder(
     parse_int=_small_int
 )  # made once: json.loads(parse_int=) makes one each
@@ -233,7 +226,7 @@ class _Api:
         refused = self._limited(request)
         if refused is not None:
             return refused
-        limit = _whole_number(request.query_params.get("limit", "100"), 1, MAX_DRUGS)
+        limit = whole_number(request.query_params.get("limit", "100"), 1, MAX_DRUGS)
         if limit is None:
             return error(400, f"query parameter 'limit' must be a whole number 1..{MAX_DRUGS}")
         wanted = request.query_params.get("q", "").strip().casefold()
