@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import anyio
 from starlette.requests import ClientDisconnect, Request
 
+from faqbot.numbers import whole_number
+
 __all__ = [
     "DRAIN_BYTES",
     "DRAIN_SECONDS",
@@ -175,7 +177,4 @@ def _waits(request: Request) -> bool:
 
 def _content_length(request: Request) -> int | None:
     """The declared body size, when it is a plain ASCII number."""
-    declared = request.headers.get("content-length", "")
-    if declared.isascii() and declared.isdigit() and len(declared) <= 18:
-        return int(declared)
-    return None
+    return whole_number(request.headers.get("content-length", ""), 0)
