@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import functools
 import json
 import os
 import random
@@ -44,7 +43,7 @@ from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "rxhive-v1"
@@ -216,8 +215,37 @@ def under_attack(
     return result, probe_result(probe), elapsed
 
 
-def log_summary(server: Server) -> str:
-    text = server.log_text()
+class Attacked(NamedTuple):
+    """What an attack on a fresh server gave: its result, the probe's, the time, the server's
+    memory before and after (and at its peak), in MB, and its log."""
+
+    result: str
+    probed: Probed
+    elapsed: float
+    rss_before: float
+    rss_after: float
+    peak: float
+    log: str
+
+
+def on_fresh_server(
+    settings: Settings,
+    seconds: float,
+    attack: Callable[[Server], Coroutine[Any, Any, str]],
+    files: tuple[int, int] | None = None,
+) -> Attacked:
+    """Start a server, run ``attack`` on it while the probe runs for ``seconds``, stop it."""
+    server = Server(settings.knowledge, files)
+    try:
+        before, _ = server.memory_mb()
+        result, probed, elapsed = under_attack(server, seconds, lambda: attack(server))
+        after, peak = server.memory_mb()
+        return Attacked(result, probed, elapsed, before, after, peak, server.log_text())
+    finally:
+        server.stop()
+
+
+def log_summary(text: str) -> str:
     tracebacks = text.count("Traceback")
     emfile = text.count("Too many open files")
     return f"log {len(text.splitlines())} lines, {tracebacks} tracebacks, {emfile} EMFILE"
@@ -227,18 +255,12 @@ def log_summary(server: Server) -> str:
 
 
 def no_attack(settings: Settings) -> list[Row]:
-    server = Server(settings.knowledge)
-    try:
+    async def idle(server: Server) -> str:
+        await asyncio.sleep(3)
+        return "ordinary requests only"
 
-        async def idle() -> str:
-            await asyncio.sleep(3)
-            return "ordinary requests only"
-
-        result, probed, elapsed = under_attack(server, 3, idle)
-        _, peak = server.memory_mb()
-    finally:
-        server.stop()
-    return [Row("none", result, elapsed, peak, probed.p50)]
+    done = on_fresh_server(settings, 3, idle)
+    return [Row("none", done.result, done.elapsed, done.peak, done.probed.p50)]
 
 
 async def slow_client(port: int, stop: asyncio.Event, opened: list[int]) -> None:
@@ -280,30 +302,21 @@ def slowloris(settings: Settings) -> list[Row]:
     for files, label in (((1024, 1024), "1024:1024"), ((1024, hard), f"1024:{hard}")):
         if settings.quick and files[1] != 1024:
             continue
-        server = Server(settings.knowledge, files)
-        try:
-            attack = functools.partial(hold_slow_connections, server.port, count, seconds)
-            result, probed, elapsed = under_attack(server, seconds, attack)
-            _, peak = server.memory_mb()
-            worst = max(probed.healthz, default=float("nan"))
-            result += (
-                f"; /healthz p50 {statistics.median(probed.healthz):.1f} ms, max {worst:.0f} ms, "
-                f"{probed.failed} probes failed; {log_summary(server)}"
-            )
-            met = worst < 1000 and probed.failed == 0 and "Traceback" not in server.log_text()
-            rows.append(
-                Row(
-                    f"slowloris (files {label})",
-                    result,
-                    elapsed,
-                    peak,
-                    probed.p50,
-                    "/healthz < 1 s, no traceback",
-                    met,
-                )
-            )
-        finally:
-            server.stop()
+
+        async def attack(server: Server) -> str:
+            return await hold_slow_connections(server.port, count, seconds)
+
+        done = on_fresh_server(settings, seconds, attack, files)
+        probed = done.probed
+        worst = max(probed.healthz, default=float("nan"))
+        result = done.result + (
+            f"; /healthz p50 {statistics.median(probed.healthz):.1f} ms, max {worst:.0f} ms, "
+            f"{probed.failed} probes failed; {log_summary(done.log)}"
+        )
+        met = worst < 1000 and probed.failed == 0 and "Traceback" not in done.log
+        target = "/healthz < 1 s, no traceback"
+        name = f"slowloris (files {label})"
+        rows.append(Row(name, result, done.elapsed, done.peak, probed.p50, target, met))
     return rows
 
 
@@ -328,32 +341,30 @@ async def big_body(port: int, n: int, size: int) -> str:
 def big_bodies(settings: Settings) -> list[Row]:
     clients, size = 30, 2 * MB
     seconds = 3.0 if settings.quick else 6.0
-    server = Server(settings.knowledge)
-    try:
-        outcomes: list[str] = []
+    outcomes: list[str] = []
 
-        async def attack() -> str:
-            end, rounds = time.monotonic() + seconds, 0
-            while time.monotonic() < end:
-                found = await asyncio.gather(
-                    *(big_body(server.port, rounds * clients + n, size) for n in range(clients))
-                )
-                outcomes.extend(found)
-                rounds += 1
-            read = outcomes.count("413")
-            others = sorted({o for o in outcomes if o != "413"})
-            rest = f" (others: {', '.join(others)})" if others else ""
-            return (
-                f"{rounds} rounds of 30 clients at once sending 2 MB: {read} of "
-                f"{len(outcomes)} read the 413{rest}"
+    async def attack(server: Server) -> str:
+        end, rounds = time.monotonic() + seconds, 0
+        while time.monotonic() < end:
+            found = await asyncio.gather(
+                *(big_body(server.port, rounds * clients + n, size) for n in range(clients))
             )
+            outcomes.extend(found)
+            rounds += 1
+        read = outcomes.count("413")
+        others = sorted({o for o in outcomes if o != "413"})
+        rest = f" (others: {', '.join(others)})" if others else ""
+        return (
+            f"{rounds} rounds of 30 clients at once sending 2 MB: {read} of "
+            f"{len(outcomes)} read the 413{rest}"
+        )
 
-        result, probed, elapsed = under_attack(server, seconds, attack)
-        _, peak = server.memory_mb()
-    finally:
-        server.stop()
+    done = on_fresh_server(settings, seconds, attack)
     met = outcomes.count("413") == len(outcomes)
-    return [Row("big-bodies", result, elapsed, peak, probed.p50, "all read the 413", met)]
+    return [
+        Row("big-bodies", done.result, done.elapsed, done.peak, done.probed.p50,
+            "all read the 413", met)
+    ]  # fmt: skip
 
 
 async def read_reply(reader: asyncio.StreamReader) -> bytes:
@@ -401,31 +412,26 @@ async def costly_client(
 
 def costly_questions(settings: Settings) -> list[Row]:
     seconds = 5.0 if settings.quick else 10.0
-    server = Server(settings.knowledge)
-    try:
-        took: list[float] = []
+    took: list[float] = []
 
-        async def attack() -> str:
-            stop = asyncio.Event()
-            rng = random.Random(10)
-            clients = [
-                asyncio.create_task(costly_client(server.port, n, stop, took, rng))
-                for n in range(8)
-            ]
-            await asyncio.sleep(seconds)
-            stop.set()
-            await asyncio.gather(*clients)
-            return (
-                f"8 clients sent {len(took):,} questions of 2,000 characters, "
-                f"each answered in p50 {statistics.median(took):.1f} ms"
-            )
+    async def attack(server: Server) -> str:
+        stop = asyncio.Event()
+        rng = random.Random(10)
+        clients = [
+            asyncio.create_task(costly_client(server.port, n, stop, took, rng)) for n in range(8)
+        ]
+        await asyncio.sleep(seconds)
+        stop.set()
+        await asyncio.gather(*clients)
+        return (
+            f"8 clients sent {len(took):,} questions of 2,000 characters, "
+            f"each answered in p50 {statistics.median(took):.1f} ms"
+        )
 
-        result, probed, elapsed = under_attack(server, seconds, attack)
-        _, peak = server.memory_mb()
-    finally:
-        server.stop()
-    met = probed.p50 <= 20
-    return [Row("costly-questions", result, elapsed, peak, probed.p50, "p50 <= 20 ms", met)]
+    done = on_fresh_server(settings, seconds, attack)
+    p50 = done.probed.p50
+    return [Row("costly-questions", done.result, done.elapsed, done.peak, p50, "p50 <= 20 ms",
+                p50 <= 20)]  # fmt: skip
 
 
 async def spoofed(port: int, n: int, size: int) -> str:
@@ -494,16 +500,10 @@ def _memory_row(
     name: str, settings: Settings, attack: Callable[[Server], Coroutine[Any, Any, str]]
 ) -> Row:
     """Run ``attack`` on a fresh server; met while its memory grows by less than 50 MB."""
-    server = Server(settings.knowledge)
-    try:
-        before, _ = server.memory_mb()
-        result, probed, elapsed = under_attack(server, 3, lambda: attack(server))
-        after, peak = server.memory_mb()
-    finally:
-        server.stop()
-    result += f"; server RSS {before:.0f} -> {after:.0f} MB"
-    met = after - before < 50
-    return Row(name, result, elapsed, peak, probed.p50, "RSS grows < 50 MB", met)
+    done = on_fresh_server(settings, 3, attack)
+    result = done.result + f"; server RSS {done.rss_before:.0f} -> {done.rss_after:.0f} MB"
+    met = done.rss_after - done.rss_before < 50
+    return Row(name, result, done.elapsed, done.peak, done.probed.p50, "RSS grows < 50 MB", met)
 
 
 # --- CLI attacks --------------------------------------------------------------------------
