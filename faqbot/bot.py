@@ -153,6 +153,8 @@ def _fallback_text(match: Match, med: Medication | None, suggestions: tuple[str,
         return "Which medication are you asking about? Please name it in your question."
     if match.reason == "unknown_drug":
         known = " I can answer questions about:" if suggestions else ""
+        if match.others:
+            return f"I don't have a page about {' or '.join(match.others[:2])}.{known}"
         return f"I don't have information about that medication.{known}"
     about = f" about {med.title}" if med else ""
     if suggestions:

@@ -23,31 +23,63 @@ MAX_SUGGESTIONS = 6
 class DrugMention:
     """The drugs a question names, and the word positions the names take up."""
 
-    __slots__ = ("ambiguous", "drugs", "fuzzy", "positions", "unknown_names")
+    __slots__ = ("ambiguous", "drugs", "others", "positions")
 
     def __init__(self) -> None:
         self.drugs: list[str] = []  # resolved, in order of mention
         self.ambiguous: list[str] = []  # candidates when we must ask
         self.positions: set[int] = set()
-        self.unknown_names: list[str] = []  # look like drugs we don't have
-        self.fuzzy = False
+        # Drugs we have no page for, by the position of each word of their names: the
+        # dictionary's name for them, or the word as typed.
+        self.others: dict[int, str] = {}
+
+    @property
+    def unknown_names(self) -> list[str]:
+        """The drugs named that have no page, each once."""
+        return list(dict.fromkeys(self.others.values()))
 
 
 def find_drugs(words: list[str], index: Index, budget: Budget) -> DrugMention:
     """Find the drugs named in ``words`` (normalised, unstemmed); misspelt names are looked
     for while ``budget`` lasts."""
     mention = DrugMention()
+    _other_drugs(words, index, mention)
     corrected = list(words)
     near: dict[str, Near] = {}  # each word is looked up once
     for i, word in enumerate(words):
-        if _could_be_name(word, index):
+        if i not in mention.others and _could_be_name(word, index):
             if word not in near:
                 near[word] = _near_names(word, index, budget)
-            _correct_name(i, word, near[word], corrected, index, mention)
+            _correct_name(i, word, near[word], corrected, index, mention, budget)
     groups = _exact_names(corrected, index, mention)
     strong = [g for g in groups if not g[1]] or [g for g in groups if g[1]]
     _resolve([owners for owners, _ in strong], index, mention)
     return mention
+
+
+def _other_drugs(words: list[str], index: Index, mention: DrugMention) -> None:
+    """The names of real drugs that no page has ("prednisone", "st johns wort")."""
+    table = index.other_names
+    i = 0
+    while i < len(words):
+        word = words[i]
+        n = 0 if word in index.name_words or _is_word(word, index) else table.longest_at(words, i)
+        name = " ".join(words[i : i + n])
+        if n and table.drug_of(name) in index.page_drugs:
+            n = 0  # another name of a drug we have, left out of its page: read as a typo
+        if n:
+            shown = table.get(name) or word
+            mention.others.update(dict.fromkeys(range(i, i + n), shown))
+            i += n
+        else:
+            i += 1
+
+
+def _is_word(word: str, index: Index) -> bool:
+    """Whether ``word`` is an ordinary word or one of the knowledge's, not a name."""
+    return (
+        index.is_known(word) or index.is_known(stem(word)) or stem(word) in index.lexicon.stopwords
+    )
 
 
 def _could_be_name(word: str, index: Index) -> bool:
@@ -86,12 +118,17 @@ def _near_names(word: str, index: Index, budget: Budget) -> Near:
 
 
 def _correct_name(
-    i: int, word: str, near: Near, corrected: list[str], index: Index, mention: DrugMention
+    i: int,
+    word: str,
+    near: Near,
+    corrected: list[str],
+    index: Index,
+    mention: DrugMention,
+    budget: Budget,
 ) -> None:
     starts, found = near.starts, near.found
     if len(starts) == 1 and len(word) >= PREFIX_RESOLVES:
         corrected[i] = starts[0]  # "gabapen": the one name it begins
-        mention.fuzzy = True
         return
     if starts:
         _ask_between(starts, i, index, mention)  # "hydr", "clon": which one?
@@ -100,15 +137,37 @@ def _correct_name(
         return
     if not found:
         if near.suffixed and len(word) >= 6:
-            mention.unknown_names.append(word)  # "hydrocodone" is not "hydrocortisone"
+            mention.others[i] = word  # "hydrocodone" is not "hydrocortisone"
         return
     best, score = found[0]
-    rivals = [w for w, s in found[1:] if score - s < LOOKALIKE_MARGIN]
+    if _real_drug_as_close(word, score, index, budget):
+        mention.others[i] = word  # "glimipizide" may be glimepiride as well as glipizide
+        return
+    owners = index.name_owners
+    rivals = [
+        w
+        for w, s in found[1:]
+        if score - s < LOOKALIKE_MARGIN and owners.get(w, ())[:1] != owners.get(best, ())[:1]
+    ]  # "gabapentine" and "gabapentina" name one drug first: no rivals
     if rivals:
         _ask_between([best, *rivals], i, index, mention)
         return
     corrected[i] = best
-    mention.fuzzy = True
+
+
+def _real_drug_as_close(word: str, score: float, index: Index, budget: Budget) -> bool:
+    """Whether a real drug that has no page is named as closely by ``word`` as a page's name
+    (``score``): typo correction must not turn another drug into one we have."""
+    candidates = index.other_names.candidates(word)
+    if not candidates or not budget.spend(len(candidates)):
+        return False
+    from rapidfuzz import fuzz, process
+
+    found = process.extract(word, candidates, scorer=fuzz.ratio, score_cutoff=score, limit=3)
+    table, ours = index.other_names, index.page_drugs
+    return any(
+        name not in index.name_words and table.drug_of(name) not in ours for name, _, _ in found
+    )
 
 
 def _shares(name: str, suffixes: list[str]) -> bool:

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from faqbot.lexicon import Lexicon, topic_token
 from faqbot.models import Entry, Medication
+from faqbot.nametable import NameTable
 from faqbot.normalize import normalize, stem, tokens
 from faqbot.spelling import Speller
 
@@ -65,6 +66,8 @@ class Index:
         names: dict[tuple[str, ...], dict[str, int]],
         name_words: frozenset[str],
         words: frozenset[str],
+        other_names: NameTable | None = None,
+        page_drugs: frozenset[str] = frozenset(),
     ) -> None:
         self.lexicon = lexicon
         self.medications = medications
@@ -73,6 +76,10 @@ class Index:
         self.names = names
         self.name_words = name_words  # the words of all names (3 letters or more)
         self.words = words  # the words of entry titles that are not name words
+        # The names of real drugs, from the drug dictionary: a question naming one that is
+        # no page's name is about a drug we have no page for.
+        self.other_names = other_names if other_names is not None else NameTable({})
+        self.page_drugs = page_drugs  # the dictionary's drugs that have pages ("hydroxyzine")
         self._compiled: dict[str, CompiledDrug] = {}
 
     def __repr__(self) -> str:
@@ -97,7 +104,24 @@ class Index:
 
     @cached_property
     def name_word_list(self) -> list[str]:
-        return sorted(self.name_words)
+        """The name words a misspelt word is corrected to, sorted. An alias that only spells
+        a drug's own name another way ("hydroxizine") is left out: a typo is measured against
+        the names, not against other typos of them."""
+        from rapidfuzz import fuzz, process
+
+        own: dict[str, set[str]] = {}  # each drug's title and ingredient words
+        aliases: dict[str, set[str]] = {}
+        for key, slugs in self.names.items():
+            for slug, rank in slugs.items():
+                found = aliases if rank == OTHER_NAME else own
+                found.setdefault(slug, set()).update(w for w in key if len(w) >= 3)
+        spellings = set()
+        for slug, words in aliases.items():
+            titles = list(own.get(slug, ()))
+            for w in words - own.get(slug, set()):
+                if titles and process.extractOne(w, titles, scorer=fuzz.ratio, score_cutoff=80):
+                    spellings.add(w)
+        return sorted(self.name_words - spellings)
 
     @cached_property
     def name_owners(self) -> dict[str, tuple[str, ...]]:
@@ -172,12 +196,16 @@ def build_index(medications: Iterable[Medication], lexicon: Lexicon) -> Index:
         titles.update(entry.title for entry in med.entries())
     words = {w for title in titles for w in normalize(title).split()}
     name_words = {w for key in names for w in key if len(w) >= 3}
+    from faqbot.dictionary import name_table, page_drugs  # reads the dictionary: build only
+
     return Index(
         lexicon=lexicon,
         medications=meds,
         names=names,
         name_words=frozenset(name_words),
         words=frozenset(words - name_words),
+        other_names=name_table(),
+        page_drugs=page_drugs(m.title for m in meds.values()),
     )
 
 

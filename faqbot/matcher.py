@@ -55,6 +55,7 @@ class Match(NamedTuple):
     confidence: float = 0.0
     suggestions: tuple[str, ...] = ()
     reason: str = ""
+    others: tuple[str, ...] = ()  # drugs named that have no page ("Toradol (Ketorolac)")
 
 
 class Matcher:
@@ -82,8 +83,8 @@ class Matcher:
         drug = self._focus(mention, context)
         if drug is None:
             unknown = self._unknown(words, mention)
-            if mention.unknown_names or self._any_drug(words, unknown, budget):
-                return Match("abstained", reason="unknown_drug")
+            if mention.others or self._any_drug(words, unknown, budget):
+                return _no_page(mention)
             return Match("clarify", reason="no_drug")
         if len(mention.drugs) > 1:  # "clonidine and metformin": whichever page answers
             named = mention.drugs[:MAX_DRUGS]
@@ -117,6 +118,7 @@ class Matcher:
             i
             for i, w in enumerate(words)
             if i not in mention.positions
+            and i not in mention.others
             and len(w) >= MIN_NAME
             and w.isalpha()
             and not index.is_known(w)
@@ -149,13 +151,13 @@ class Matcher:
         unknown = [
             i for i in self._unknown(words, mention) if stem(words[i]) not in drug.vocabulary
         ]
-        named = [i for i, w in enumerate(words) if w in mention.unknown_names]
+        named = sorted(mention.others)
         # Beside "with", a word we can't place is far likelier a drug ("with advil") than a
         # typo ("advice").
         companions = {i for i in unknown + named if _beside_with(words, i)}
         pointed = bool(mention.drugs or REFERENCES.intersection(words))  # a name, or "it"
         if not pointed and (named or companions or self._stranger(words, unknown, drug, budget)):
-            return Match("abstained", reason="unknown_drug")
+            return _no_page(mention)
         kept = [
             "it" if i in mention.positions else w
             for i, w in enumerate(words)
@@ -415,6 +417,11 @@ REFERENCES = (_POINTERS | _MED_NOUNS | {"they"}) - {"those", "medicines", "medic
 # Pairs of kinds that answer alike: usage and how-it-works both describe the drug as a
 # whole; the side-effect list holds each side effect. A tie within a pair is no doubt.
 _NO_DOUBT = ({"usage", "how_it_works"}, {"side_effects", "side_effect"})
+
+
+def _no_page(mention: DrugMention) -> Match:
+    """The reply to a question about a drug we have no page for."""
+    return Match("abstained", reason="unknown_drug", others=tuple(mention.unknown_names))
 
 
 def _runner_up(ranked: list[Scored]) -> float:

@@ -405,7 +405,8 @@ def milnacipran() -> tuple[str, Medication]:
 def test_milnacipran_fields(milnacipran: tuple[str, Medication]) -> None:
     """Title, names, intro, usage, how it works, disclaimer and note, as the page words them."""
     _, med = milnacipran
-    assert (med.title, med.generic_name, med.aliases) == ("Milnacipran", "Milnacipran", ())
+    assert (med.title, med.generic_name) == ("Milnacipran", "Milnacipran")
+    assert "savella" in med.aliases  # its brand, from the drug dictionary
     assert med.intro is None
     assert med.usage is not None
     assert med.usage.text == (
@@ -679,3 +680,27 @@ def test_corpus_entries_are_unique_and_complete(
         assert all(s.title and s.text for s in r.sections), name
         assert all(d.reason and d.text for d in r.dropped), name
         assert r.note == FOOTER, name
+
+
+@pytest.mark.parametrize(
+    ("title", "alias"),
+    [
+        ("Escitalopram Oxalate", "escitalopram"),  # the name without its salt
+        ("Escitalopram Oxalate", "lexapro"),  # a brand
+        ("Furosemide", "frusemide"),  # another spelling
+        ("Levothyroxine Sodium", "synthroid"),  # the salt's brand
+        ("Paracetamol", "acetaminophen"),
+    ],
+)
+def test_aliases_come_from_the_drug_dictionary(title: str, alias: str) -> None:
+    """Each medication gets its brands, other spellings and its name without salt or form."""
+    from faqbot.dictionary import dictionary
+
+    assert alias in dictionary().aliases(title)
+
+
+def test_a_combination_gets_no_ingredient_brands() -> None:
+    """ "Lexapro" names escitalopram alone, not a combination that holds it."""
+    from faqbot.dictionary import dictionary
+
+    assert dictionary().aliases("Escitalopram Oxalate + Propranolol") == ()

@@ -7,6 +7,7 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 
+from faqbot.dictionary import dictionary
 from faqbot.errors import ImportPageError
 from faqbot.importer.blocks import Block, split_blocks
 from faqbot.importer.body import cut_truncated_tail, front_matter, skip_title_lines, take_footer
@@ -136,7 +137,9 @@ def _medication(parts: Parts, source: Source) -> Medication:
     return Medication(
         title=parts.title,
         generic_name=parts.generic_name or None,
-        aliases=_aliases(parts.title, parts.generic_name),
+        aliases=_aliases(
+            parts.title, parts.generic_name, " ".join([*parts.intro, parts.usage or ""])
+        ),
         intro="\n\n".join(parts.intro) or None,
         usage=Section("Usage", parts.usage) if parts.usage else None,
         how_it_works=Section("How it works", parts.how) if parts.how else None,
@@ -151,8 +154,9 @@ def _medication(parts: Parts, source: Source) -> Medication:
     )
 
 
-def _aliases(title: str, generic_name: str | None) -> tuple[str, ...]:
-    """Slash alternatives spelled out one by one, and a name-like generic name."""
+def _aliases(title: str, generic_name: str | None, text: str) -> tuple[str, ...]:
+    """Slash alternatives spelled out one by one, a name-like generic name, then the names
+    the drug dictionary gives it (those the page's ``text`` uses first)."""
     found: list[str] = []
     ingredients = [part.strip() for part in re.split(r"\s\+\s", title)]
     if any("/" in part for part in ingredients):
@@ -161,6 +165,7 @@ def _aliases(title: str, generic_name: str | None) -> tuple[str, ...]:
             found.append(" + ".join(combo))
     if generic_name and _looks_like_name(generic_name):
         found.append(generic_name)
+    found += dictionary().aliases(title, text)
     seen = {title.casefold()}
     unique = []
     for alias in found:
