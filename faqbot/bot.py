@@ -156,6 +156,9 @@ def _fallback_text(match: Match, med: Medication | None, suggestions: tuple[str,
         if match.others:
             return f"I don't have a page about {' or '.join(match.others[:2])}.{known}"
         return f"I don't have information about that medication.{known}"
+    if match.reason == "topic_not_covered" and med is not None:
+        covers = " It covers:" if suggestions else ""
+        return f"The {med.title} page doesn't cover {match.topic}.{covers}"
     about = f" about {med.title}" if med else ""
     if suggestions:
         return (

@@ -26,22 +26,25 @@ __all__ = ["CompiledDrug", "CompiledEntry", "Index", "build_index", "name_varian
 TITLE_WEIGHT = 1.0
 TOPIC_WEIGHT = 1.0
 SIDE_EFFECT_TOPIC_WEIGHT = 0.6
-GROUP_WEIGHT = 0.5
 TEXT_WEIGHT = 0.6
 # A word a lexicon phrase stood in for ("dose" in "miss a dose") counts this share of it:
 # asking about "dose" is not asking about missing one.
 ORIGINAL_SHARE = 0.25
+TEXT_TOPIC_KINDS = ("faq", "section")  # entries whose text's topics are looked for too
 PRECOMPILED_DRUGS = 20  # an index of at most this many drugs is cached with its drugs compiled
 
 _NAME_SPLIT = re.compile(r"\s*(?:\+|/|,|&|\band\b|\bwith\b)\s*")
 
 
 class CompiledEntry(NamedTuple):
-    """An entry's terms (token → how strongly the entry is about it) and its title's terms."""
+    """An entry's terms (token → how strongly the entry is about it), its title's terms and
+    the topics it is about (tuples, not sets: the garbage collector need not look at them)."""
 
     entry: Entry
     terms: dict[str, float]
-    title_terms: tuple[str, ...]  # not a set: the garbage collector need not look at it
+    title_terms: tuple[str, ...]
+    topics: tuple[str, ...] = ()  # what its kind or title is about
+    mentions: tuple[str, ...] = ()  # other topics its text speaks of (FAQ answers, sections)
 
 
 class CompiledDrug(NamedTuple):
@@ -268,4 +271,12 @@ def _compile_entry(entry: Entry, text: str, lexicon: Lexicon, own_name: set[str]
     elif entry.kind == "side_effect":
         terms.setdefault(topic_token("side_effects"), SIDE_EFFECT_TOPIC_WEIGHT)
     add(text, TEXT_WEIGHT)
-    return CompiledEntry(entry, terms, tuple(title))
+
+    def said(text: str) -> list[str]:
+        return [("it" if stem(w) in own_name else w) for w in normalize(text).split()]
+
+    topics = lexicon.topics.of_entry(entry.kind, said(entry.title))
+    mentioned = lexicon.topics.find(said(text)) if entry.kind in TEXT_TOPIC_KINDS else ()
+    return CompiledEntry(
+        entry, terms, tuple(title), tuple(sorted(topics)), tuple(sorted(set(mentioned) - topics))
+    )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from faqbot.errors import KnowledgeError, Problem
 from faqbot.normalize import normalize, stem, tokens
+from faqbot.topics import Topics, build_topics, validate_topics
 
 if TYPE_CHECKING:
     from faqbot.locations import StrPath
@@ -71,6 +72,7 @@ class Lexicon:
         drug_suffixes: tuple[str, ...] = (),
         english: frozenset[str] = frozenset(),
         shorthand: dict[str, tuple[str, ...]] | None = None,
+        topics: Topics | None = None,
     ) -> None:
         self.phrases = phrases
         self.stopwords = stopwords
@@ -78,6 +80,7 @@ class Lexicon:
         self.drug_suffixes = drug_suffixes
         self.english = english  # ordinary words, and their stems
         self.shorthand = shorthand or {}  # "hw" → ("how",)
+        self.topics = topics if topics is not None else Topics([], [])  # what questions ask
 
     def __repr__(self) -> str:
         return f"<Lexicon of {len(self.phrases)} phrases>"
@@ -142,8 +145,9 @@ class Lexicon:
         return out
 
 
-def build_lexicon(data: dict[str, object]) -> Lexicon:
-    """A Lexicon from the parsed YAML mapping (already validated)."""
+def build_lexicon(data: dict[str, object], topics: Topics | None = None) -> Lexicon:
+    """A Lexicon from the parsed YAML mapping (already validated), with the language's
+    topic vocabulary (by default the shipped one)."""
     phrases: dict[Phrase, Phrase] = {}
 
     def add(concept: Phrase, said: Iterable[str]) -> None:
@@ -157,9 +161,9 @@ def build_lexicon(data: dict[str, object]) -> Lexicon:
     for term, said in concepts.items():
         concept = ("_".join(tokens(str(term))),)
         add(concept, [str(term), *said])
-    topics = data.get("topics") or {}
-    assert isinstance(topics, dict)
-    for kind, said in topics.items():
+    kinds = data.get("topics") or {}
+    assert isinstance(kinds, dict)
+    for kind, said in kinds.items():
         add((topic_token(str(kind)),), said)
 
     def words(name: str) -> frozenset[str]:
@@ -177,7 +181,25 @@ def build_lexicon(data: dict[str, object]) -> Lexicon:
         stopwords=words("stopwords"),
         minor=words("minor"),
         drug_suffixes=suffixes,
+        topics=topics if topics is not None else shipped_topics(),
     )
+
+
+TOPICS_FILE = "topics.yaml"
+
+
+def shipped_topics() -> Topics:
+    """The language's topic vocabulary, read and validated."""
+    from faqbot.knowledge.reading import capped, load_yaml, read_text
+    from faqbot.language import data_path
+
+    path = data_path(TOPICS_FILE)
+    data, _ = load_yaml(read_text(path, MAX_LEXICON_BYTES, _TOO_LARGE), path)
+    problems = validate_topics(data, path)
+    if problems:
+        raise KnowledgeError(capped(problems, path))
+    assert isinstance(data, dict)
+    return build_topics(data)
 
 
 def validate_lexicon(data: object, path: StrPath) -> list[Problem]:

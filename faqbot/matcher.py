@@ -35,6 +35,10 @@ MINOR_WEIGHT = 0.3  # "today", "really": asked in passing, not the point of the 
 OTHER_MEDICATION = "other_medication"  # the lexicon's concept for "other drugs"
 OVERVIEW_CONFIDENCE = 0.7  # the drug named and nothing else asked: its usage
 STRANGER_WEIGHT = 0.6  # a word neither the drug nor the lexicon knows, of the uncovered weight
+TOPIC_CONFIDENCE = 0.6  # an entry on the (gated) topic asked, whatever the other words
+MENTION_CONFIDENCE = 0.45  # an entry whose text (not its title) speaks of the topic asked
+OFF_TOPIC_SHARE = 0.6  # of the confidence left to an entry on a gated topic nobody asked about
+NOTE_TOPIC = "@note"  # the lexicon's token for questions about the page itself
 
 
 class Scored(NamedTuple):
@@ -56,6 +60,7 @@ class Match(NamedTuple):
     suggestions: tuple[str, ...] = ()
     reason: str = ""
     others: tuple[str, ...] = ()  # drugs named that have no page ("Toradol (Ketorolac)")
+    topic: str = ""  # the topic asked that the page does not cover, as a reply names it
 
 
 class Matcher:
@@ -151,7 +156,8 @@ class Matcher:
         unknown = [
             i for i in self._unknown(words, mention) if stem(words[i]) not in drug.vocabulary
         ]
-        named = sorted(mention.others)
+        # A real drug's name that the page itself uses ("norepinephrine") is one of its words.
+        named = [i for i in sorted(mention.others) if stem(words[i]) not in drug.vocabulary]
         # Beside "with", a word we can't place is far likelier a drug ("with advil") than a
         # typo ("advice").
         companions = {i for i in unknown + named if _beside_with(words, i)}
@@ -163,22 +169,46 @@ class Matcher:
             for i, w in enumerate(words)
             if i not in companions
         ]
+        topics = self.index.lexicon.topics
+        asked = topics.find(kept)
+        gated = topics.gated(asked)
         terms = self.terms(kept, drug, budget)
         if len(mention.drugs) > 1 or companions:
             terms.append(OTHER_MEDICATION)
-        if not terms:
+        if not terms and not gated:
             if mention.drugs and not _QUESTION_WORDS.intersection(words):
                 return self._overview(slug, drug)
             return self._abstain(slug, drug, [])
-        ranked = self._scored(terms, drug)
+        about_page = NOTE_TOPIC in terms
+        among, sure = _answerable(drug, gated, lambda ce: bool(topics.gated(ce.topics)), about_page)
+        if not among:
+            return self._not_covered(slug, drug, gated[0])
+        ranked = self._scored(terms, drug, among)
         if not ranked:
-            return self._abstain(slug, drug, [])
+            if len(among) == 1:  # the page's one entry on what was asked
+                return Match("answered", slug, among[0].entry, sure, reason="topic")
+            return self._abstain(slug, drug, [Scored(0.0, 0.0, ce) for ce in among])
         best = ranked[0]
         doubt = _runner_up(ranked) / best.rank if best.rank else 1.0
         confidence = best.coverage * (1 - MARGIN_SHARE * doubt)
+        if gated:  # on the topic asked: the words around it matter less
+            confidence = max(confidence, sure * (1 - MARGIN_SHARE * doubt))
+        elif topics.gated(best.entry.topics):  # on a topic that was not asked
+            confidence *= OFF_TOPIC_SHARE
         if confidence < self.threshold:
             return self._abstain(slug, drug, ranked, confidence)
         return Match("answered", slug, best.entry.entry, round(min(confidence, 1.0), 3))
+
+    def _not_covered(self, slug: str, drug: CompiledDrug, topic: str) -> Match:
+        """The honest reply when the page has no entry on the topic asked."""
+        covered = [ce.entry.title for ce in drug.entries if ce.entry.kind not in _NEVER_SUGGESTED]
+        return Match(
+            "abstained",
+            slug,
+            suggestions=tuple(covered[:3]),
+            reason="topic_not_covered",
+            topic=self.index.lexicon.topics.label(topic),
+        )
 
     def _stranger(
         self, words: list[str], unknown: list[int], drug: CompiledDrug, budget: Budget
@@ -247,16 +277,14 @@ class Matcher:
                     return guess
         return None
 
-    def rank(self, terms: list[str], drug: CompiledDrug) -> list[tuple[float, CompiledEntry]]:
-        """Every entry that covers some of ``terms``, with its rank score, best first."""
-        return [(s.rank, s.entry) for s in self._scored(terms, drug)]
-
-    def _scored(self, terms: list[str], drug: CompiledDrug) -> list[Scored]:
+    def _scored(
+        self, terms: list[str], drug: CompiledDrug, among: list[CompiledEntry] | None = None
+    ) -> list[Scored]:
         weights = [self._weight(t, drug) for t in terms]
         total = sum(weights) or 1.0
         asked = set(terms)
         scored = []
-        for ce in drug.entries:
+        for ce in drug.entries if among is None else among:
             covered = sum(w * ce.terms.get(t, 0.0) for t, w in zip(terms, weights, strict=True))
             if not covered:
                 continue
@@ -417,6 +445,34 @@ REFERENCES = (_POINTERS | _MED_NOUNS | {"they"}) - {"those", "medicines", "medic
 # Pairs of kinds that answer alike: usage and how-it-works both describe the drug as a
 # whole; the side-effect list holds each side effect. A tie within a pair is no doubt.
 _NO_DOUBT = ({"usage", "how_it_works"}, {"side_effects", "side_effect"})
+
+
+# Kinds never offered as what a page covers: the closing note, and the single side effects
+# (the side-effect list stands for them).
+_NEVER_SUGGESTED = frozenset(["note", "side_effect"])
+
+
+def _answerable(
+    drug: CompiledDrug,
+    gated: tuple[str, ...],
+    gate: Callable[[CompiledEntry], bool],
+    about_page: bool,
+) -> tuple[list[CompiledEntry], float]:
+    """The entries that may answer, and how sure an entry on the topic asked is: those on a
+    gated topic asked, if one was (else those whose text speaks of it, less surely), and never
+    the page's closing note, unless the question is ``about_page`` itself: the note is about
+    the page, never about the drug."""
+    entries, sure = drug.entries, TOPIC_CONFIDENCE
+    if gated:
+        wanted = set(gated)
+        on_it = [ce for ce in entries if wanted.intersection(ce.topics)]
+        if not on_it:  # an entry about no other such topic, whose text speaks of it
+            on_it = [ce for ce in entries if wanted.intersection(ce.mentions) and not gate(ce)]
+            sure = MENTION_CONFIDENCE
+        entries = on_it
+    if not about_page:
+        entries = [ce for ce in entries if ce.entry.kind != "note"]
+    return entries, sure
 
 
 def _no_page(mention: DrugMention) -> Match:
