@@ -60,7 +60,7 @@ class DrugDictionary(NamedTuple):
         (the page's own text) come first. A combination (``+``) gets none: its ingredients'
         brands are other medicines."""
         if "+" in title:
-            return ()
+            return _combination_aliases(self, title)
         own = normalize(title)
         plain = " ".join(without_forms(own.split()))
         runs = dict.fromkeys(r for r in (own, plain, self.core_of(title)) if r)
@@ -82,6 +82,41 @@ def page_drugs(titles: Iterable[str]) -> frozenset[str]:
             if drug:
                 found.add(normalize(d.display.get(drug, drug)))
     return frozenset(found)
+
+
+def _combination_aliases(d: DrugDictionary, title: str) -> tuple[str, ...]:
+    """The brands of a combination ("Jalyn" for Tamsulosin + Dutasteride): the names of the
+    dictionary's drug made of the same ingredients."""
+    parts = []
+    for part in title.split("+"):
+        core = d.core_of(" ".join(without_forms(normalize(part).split())))
+        if core is None:
+            return ()
+        parts.append(d.canonical[core])
+    drug = combinations().get(frozenset(parts))
+    if drug is None:
+        return ()
+    return tuple(
+        sorted(n for n in d.names.get(drug, ()) if _typeable(n) and " and " not in f" {n} ")
+    )
+
+
+_COMPONENTS = re.compile(r",\s*(?:and\s+)?|\s+and\s+|/")
+
+
+@cache
+def combinations() -> dict[frozenset[str], str]:
+    """The dictionary's combination drugs by their ingredients ("dutasteride and tamsulosin")."""
+    d = dictionary()
+    found: dict[frozenset[str], str] = {}
+    for drug in d.names:
+        pieces = _COMPONENTS.split(drug)
+        if len(pieces) < 2:
+            continue
+        parts = [d.canonical.get(normalize(p)) for p in pieces]
+        if all(parts):
+            found.setdefault(frozenset(p for p in parts if p), drug)
+    return found
 
 
 def without_forms(words: list[str]) -> list[str]:

@@ -7,7 +7,7 @@ from bisect import bisect_left
 from typing import NamedTuple
 
 from faqbot.index import PART, Index
-from faqbot.normalize import stem
+from faqbot.normalize import normalize, stem
 from faqbot.spelling import MAX_WORD, Budget
 
 __all__ = ["DrugMention", "find_drugs"]
@@ -23,10 +23,11 @@ MAX_SUGGESTIONS = 6
 class DrugMention:
     """The drugs a question names, and the word positions the names take up."""
 
-    __slots__ = ("ambiguous", "drugs", "others", "positions")
+    __slots__ = ("ambiguous", "drugs", "others", "positions", "spans")
 
     def __init__(self) -> None:
         self.drugs: list[str] = []  # resolved, in order of mention
+        self.spans: dict[str, list[int]] = {}  # each drug → the positions of its names
         self.ambiguous: list[str] = []  # candidates when we must ask
         self.positions: set[int] = set()
         # Drugs we have no page for, by the position of each word of their names: the
@@ -52,8 +53,8 @@ def find_drugs(words: list[str], index: Index, budget: Budget) -> DrugMention:
                 near[word] = _near_names(word, index, budget)
             _correct_name(i, word, near[word], corrected, index, mention, budget)
     groups = _exact_names(corrected, index, mention)
-    strong = [g for g in groups if not g[1]] or [g for g in groups if g[1]]
-    _resolve([owners for owners, _ in strong], index, mention)
+    strong = [g for g in groups if not g[2]] or [g for g in groups if g[2]]
+    _resolve([(owners, span) for owners, span, _ in strong], index, mention)
     return mention
 
 
@@ -199,11 +200,15 @@ def _ask_between(name_words: list[str], i: int, index: Index, mention: DrugMenti
     mention.positions.add(i)
 
 
+Group = tuple[dict[str, int], range]  # the drugs a name names, and the positions it takes
+
+
 def _exact_names(
     words: list[str], index: Index, mention: DrugMention
-) -> list[tuple[dict[str, int], bool]]:
-    """Each name found, longest first, with whether it is also a common word ("iron")."""
-    groups: list[tuple[dict[str, int], bool]] = []
+) -> list[tuple[dict[str, int], range, bool]]:
+    """Each name found, longest first, with where it is and whether it is also a common
+    word ("iron")."""
+    groups: list[tuple[dict[str, int], range, bool]] = []
     i = 0
     lengths = index.name_lengths
     while i < len(words):
@@ -212,7 +217,7 @@ def _exact_names(
             owners = index.names.get(key) if i + n <= len(words) else None
             if owners:
                 common = all(index.is_known(w) or index.is_known(stem(w)) for w in key)
-                groups.append((owners, common))
+                groups.append((owners, range(i, i + n), common))
                 mention.positions.update(range(i, i + n))
                 i += n
                 break
@@ -221,31 +226,46 @@ def _exact_names(
     return groups
 
 
-def _resolve(groups: list[dict[str, int]], index: Index, mention: DrugMention) -> None:
+def _resolve(groups: list[Group], index: Index, mention: DrugMention) -> None:
     """Turn the names found into drugs: one per name, or one combination for several."""
     if not groups:
         return
-    shared = set(groups[0]).intersection(*groups[1:]) if len(groups) > 1 else set()
-    if shared:
-        fewest = min(len(index.medications[s].title) for s in shared)
-        best = sorted(s for s in shared if len(index.medications[s].title) == fewest)
-        _one_or_ask(best, mention)
-        return
-    for owners in groups:
+    if len(groups) > 1:
+        held = [set(_with_combinations(owners, index)) for owners, _ in groups]
+        shared = held[0].intersection(*held[1:])
+        if shared:
+            fewest = min(len(index.medications[s].title) for s in shared)
+            best = sorted(s for s in shared if len(index.medications[s].title) == fewest)
+            _one_or_ask(best, [i for _, span in groups for i in span], mention)
+            return
+    for owners, span in groups:
         strongest = max(owners.values())
         whole = sorted(s for s, rank in owners.items() if rank == strongest > PART)
         if whole:
-            _one_or_ask(whole, mention)
+            _one_or_ask(whole, list(span), mention)
         else:
             parts = sorted(owners, key=lambda s: (len(index.medications[s].title), s))
-            _one_or_ask(parts, mention)
+            _one_or_ask(parts, list(span), mention)
         if mention.ambiguous:
             return
 
 
-def _one_or_ask(slugs: list[str], mention: DrugMention) -> None:
+def _with_combinations(owners: dict[str, int], index: Index) -> dict[str, int]:
+    """``owners`` and the combinations that hold the drug a name (maybe a brand) names:
+    "ultram" names tramadol, which "Ibuprofen + Tramadol" holds."""
+    found = dict(owners)
+    for slug, rank in owners.items():
+        if rank > PART:
+            title = tuple(normalize(index.medications[slug].title).split())
+            for other, its in index.names.get(title, {}).items():
+                found.setdefault(other, its)
+    return found
+
+
+def _one_or_ask(slugs: list[str], span: list[int], mention: DrugMention) -> None:
     if len(slugs) == 1:
         if slugs[0] not in mention.drugs:
             mention.drugs.append(slugs[0])
+        mention.spans.setdefault(slugs[0], []).extend(span)
     else:
         mention.ambiguous.extend(s for s in slugs if s not in mention.ambiguous)

@@ -37,6 +37,7 @@ OVERVIEW_CONFIDENCE = 0.7  # the drug named and nothing else asked: its usage
 STRANGER_WEIGHT = 0.6  # a word neither the drug nor the lexicon knows, of the uncovered weight
 TOPIC_CONFIDENCE = 0.6  # an entry on the (gated) topic asked, whatever the other words
 MENTION_CONFIDENCE = 0.45  # an entry whose text (not its title) speaks of the topic asked
+GENERAL_CONFIDENCE = 0.5  # at most, for what a page says of other medicines in general
 OFF_TOPIC_SHARE = 0.6  # of the confidence left to an entry on a gated topic nobody asked about
 NOTE_TOPIC = "@note"  # the lexicon's token for questions about the page itself
 
@@ -85,6 +86,10 @@ class Matcher:
         if mention.ambiguous:
             titles = tuple(self.index.medications[s].title for s in mention.ambiguous[:6])
             return Match("clarify", suggestions=titles, reason="ambiguous_drug")
+        beside = _companion_drugs_named(words, mention)
+        if mention.drugs and context in self.index.medications and set(mention.drugs) <= beside:
+            # "can i drink alcohol with it": alcohol is with the drug talked about
+            return self._match_in(context, words, mention, budget)
         drug = self._focus(mention, context)
         if drug is None:
             unknown = self._unknown(words, mention)
@@ -164,17 +169,20 @@ class Matcher:
         pointed = bool(mention.drugs or REFERENCES.intersection(words))  # a name, or "it"
         if not pointed and (named or companions or self._stranger(words, unknown, drug, budget)):
             return _no_page(mention)
-        kept = [
-            "it" if i in mention.positions else w
-            for i, w in enumerate(words)
-            if i not in companions
-        ]
+        # Other drugs named beside this one are companions: "with alcohol", "and advil".
+        own = set(mention.spans.get(slug, ()))
+        with_drugs = (mention.positions - own) | set(named)
+        companions |= with_drugs
+        kept = ["it" if i in own else w for i, w in enumerate(words) if i not in companions]
         topics = self.index.lexicon.topics
         asked = topics.find(kept)
         gated = topics.gated(asked)
         terms = self.terms(kept, drug, budget)
         if len(mention.drugs) > 1 or companions:
             terms.append(OTHER_MEDICATION)
+        for kind in topics.kinds_asked(asked):  # "what does it do to your body": how it works
+            if topic_token(kind) not in terms:
+                terms.append(topic_token(kind))
         if not terms and not gated:
             if mention.drugs and not _QUESTION_WORDS.intersection(words):
                 return self._overview(slug, drug)
@@ -182,7 +190,14 @@ class Matcher:
         about_page = NOTE_TOPIC in terms
         among, sure = _answerable(drug, gated, lambda ce: bool(topics.gated(ce.topics)), about_page)
         if not among:
-            return self._not_covered(slug, drug, gated[0])
+            return self._not_covered(slug, drug, topics.label(gated[0]))
+        ceiling = 1.0
+        if with_drugs and OTHER_MEDICATION in terms:
+            # An interaction question naming a drug: an entry that names it first; failing
+            # that, what the page says of other medicines in general, less surely.
+            names = self._companion_words(words, sorted(with_drugs), mention)
+            naming = [ce for ce in among if names.intersection(ce.terms)]
+            among, ceiling = (naming, 1.0) if naming else (among, GENERAL_CONFIDENCE)
         ranked = self._scored(terms, drug, among)
         if not ranked:
             if len(among) == 1:  # the page's one entry on what was asked
@@ -195,20 +210,35 @@ class Matcher:
             confidence = max(confidence, sure * (1 - MARGIN_SHARE * doubt))
         elif topics.gated(best.entry.topics):  # on a topic that was not asked
             confidence *= OFF_TOPIC_SHARE
+        confidence = min(confidence, ceiling)
         if confidence < self.threshold:
             return self._abstain(slug, drug, ranked, confidence)
         return Match("answered", slug, best.entry.entry, round(min(confidence, 1.0), 3))
 
     def _not_covered(self, slug: str, drug: CompiledDrug, topic: str) -> Match:
-        """The honest reply when the page has no entry on the topic asked."""
+        """The honest reply when the page has no entry on the ``topic`` asked (as a reply
+        names it)."""
         covered = [ce.entry.title for ce in drug.entries if ce.entry.kind not in _NEVER_SUGGESTED]
         return Match(
             "abstained",
             slug,
             suggestions=tuple(covered[:3]),
             reason="topic_not_covered",
-            topic=self.index.lexicon.topics.label(topic),
+            topic=topic,
         )
+
+    def _companion_words(
+        self, words: list[str], positions: list[int], mention: DrugMention
+    ) -> set[str]:
+        """The stemmed words a page would use for the companion drugs named: as typed, the
+        drug's own name for a brand ("advil" is ibuprofen), and a page drug's title."""
+        said = [words[i] for i in positions]
+        for i in positions:
+            said += normalize(mention.others.get(i, "")).split()
+        for other in mention.drugs:
+            if set(mention.spans.get(other, ())) & set(positions):
+                said += normalize(self.index.medications[other].title).split()
+        return {stem(w) for w in said if len(w) >= MIN_NAME}
 
     def _stranger(
         self, words: list[str], unknown: list[int], drug: CompiledDrug, budget: Budget
@@ -331,6 +361,7 @@ _WITH = frozenset(
     ["with", "and", "plus", "alongside", "together", "while", "mix", "mixing", "combine", "or"]
 )
 _TAKE = frozenset(["take", "taking", "took", "takes", "on"])
+_ALLERGIC = frozenset(["allergic", "allergy", "allergies", "sensitive", "intolerant"])
 # Words around a drug's name: "side effects of X", "X side effects", "is X addictive".
 _BEFORE_NAME = frozenset(
     [
@@ -487,6 +518,17 @@ def _runner_up(ranked: list[Scored]) -> float:
         if {kind, s.entry.entry.kind} not in _NO_DOUBT:
             return s.rank
     return 0.0
+
+
+def _companion_drugs_named(words: list[str], mention: DrugMention) -> set[str]:
+    """The drugs named beside another ("with alcohol", "and advil"): companions."""
+    return {slug for slug, span in mention.spans.items() if span and _after_with(words, span[0])}
+
+
+def _after_with(words: list[str], i: int) -> bool:
+    """Whether ``words[i]`` follows "with", "and", "plus"... (or "allergic to")."""
+    before = words[i - 1] if i > 0 else ""
+    return before in _WITH or (before == "to" and i > 1 and words[i - 2] in _ALLERGIC)
 
 
 def _beside_with(words: list[str], i: int) -> bool:

@@ -83,6 +83,11 @@ class Topics:
         """Of ``names``, the topics that only an entry on them may answer."""
         return tuple(n for n in names if self.topics[n].gated)
 
+    def kinds_asked(self, names: Iterable[str]) -> tuple[str, ...]:
+        """The entry kinds that the (ungated) topics ``names`` ask for, each once."""
+        kinds = (k for n in names if not self.topics[n].gated for k in self.topics[n].kinds[:1])
+        return tuple(dict.fromkeys(kinds))
+
     def label(self, name: str) -> str:
         return self.topics[name].label
 
