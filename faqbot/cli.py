@@ -77,10 +77,25 @@ def build_parser() -> argparse.ArgumentParser:
         _option(ask, *option)
     ask.set_defaults(run=_ask)
 
-    ev = sub.add_parser("eval", help="measure answer quality on a question set")
-    ev.add_argument("file", type=Path)
-    ev.add_argument("--pages", type=Path, help="folder of the corpus pages the set names")
-    _option(ev, *KNOWLEDGE_OPTION)
+    ev = sub.add_parser("eval", help="measure answer quality on question sets")
+    ev.add_argument("files", nargs="+", type=Path, metavar="FILE", help="question set files")
+    ev.add_argument("--pages", type=Path, help="the corpus folder the sets' pages are read from")
+    ev.add_argument(
+        "--questions",
+        type=Path,
+        metavar="DIR",
+        help="folder of the files sets read questions from (default: ../eval beside the corpus)",
+    )
+    ev.add_argument(
+        "--knowledge",
+        metavar="DIR",
+        help="knowledge for sets with no drugs (default: $FAQBOT_KNOWLEDGE, else the shipped "
+        "knowledge), and for 'drugs: all' sets instead of reading every page",
+    )
+    ev.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ev.add_argument(
+        "--show-held-out", action="store_true", help="list held-out failures too (final audit)"
+    )
     ev.set_defaults(run=_eval)
 
     serve = sub.add_parser("serve", help="serve the HTTP API and the help widget")
@@ -264,37 +279,28 @@ def _ask(args: SimpleNamespace) -> int:
 
 
 def _eval(args: SimpleNamespace) -> int:
-    from faqbot.evaluate import evaluate, load_eval_set
+    from faqbot.evaluation import load_eval_set, run_sets, to_json, to_text
 
-    qs = load_eval_set(args.file)
-    bot = _eval_bot(args, qs.drugs)
-    report = evaluate(bot, qs.cases)
-    say(for_terminal(f"{args.file}: {report.total} questions"))
-    say(f"  right:   {report.right:4d}  {report.accuracy:6.1%}")
-    say(f"  wrong:   {report.wrong:4d}  {report.wrong_rate:6.1%}  (an entry used, not a right one)")
-    say(
-        f"  abstention precision {report.abstain_precision:6.1%}, "
-        f"recall {report.abstain_recall:6.1%} ({report.should_abstain} must abstain)"
-    )
-    for case, answer, verdict in report.failures:
-        got = answer.entry.id if answer.entry else answer.status
-        line = (
-            f"  {verdict:6s} {case.question!r}: expected {case.expect}, got {got} "
-            f"({answer.confidence:.2f})"
-        )
-        say(for_terminal(line))
+    questions = args.questions
+    if questions is None and args.pages is not None:
+        questions = args.pages.parent.parent / "eval"  # ../shared/eval beside corpus/rxhive-v1
+    sets = [load_eval_set(f, questions) for f in args.files]
+    run = run_sets(sets, lambda drugs: _eval_bot(args, drugs), args.pages)
+    if args.json:
+        say(to_json(run, args.show_held_out))
+    else:
+        say(for_terminal(to_text(run, args.show_held_out)))
     return 0
 
 
-def _eval_bot(args: SimpleNamespace, drugs: tuple[str, ...]) -> Bot:
-    if not drugs:
-        return _bot(args)
-    from faqbot.batch import read_pages
-    from faqbot.bot import Bot, index_medications
+def _eval_bot(args: SimpleNamespace, drugs: tuple[str, ...] | str) -> Bot:
+    from faqbot.evaluation import ALL, corpus_bot
 
+    if not drugs or (drugs == ALL and args.knowledge is not None):
+        return _bot(args)
     if args.pages is None:
         raise FaqbotError("this question set needs corpus pages: pass --pages DIR")
-    return Bot(index_medications(read_pages((args.pages / d, d) for d in drugs)))
+    return corpus_bot(args.pages, drugs)
 
 
 # --- serve --------------------------------------------------------------------------------

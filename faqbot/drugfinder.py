@@ -23,11 +23,12 @@ MAX_SUGGESTIONS = 6
 class DrugMention:
     """The drugs a question names, and the word positions the names take up."""
 
-    __slots__ = ("ambiguous", "drugs", "others", "positions", "spans")
+    __slots__ = ("ambiguous", "combined", "drugs", "others", "positions", "spans")
 
     def __init__(self) -> None:
         self.drugs: list[str] = []  # resolved, in order of mention
         self.spans: dict[str, list[int]] = {}  # each drug → the positions of its names
+        self.combined = False  # several names, one combination's page ("a and b")
         self.ambiguous: list[str] = []  # candidates when we must ask
         self.positions: set[int] = set()
         # Drugs we have no page for, by the position of each word of their names: the
@@ -210,12 +211,12 @@ def _exact_names(
     word ("iron")."""
     groups: list[tuple[dict[str, int], range, bool]] = []
     i = 0
-    lengths = index.name_lengths
+    lengths, forms = index.name_lengths, index.lexicon.forms
     while i < len(words):
         for n in lengths.get(words[i], ()):
             key = tuple(words[i : i + n])
             owners = index.names.get(key) if i + n <= len(words) else None
-            if owners:
+            if owners and not forms.issuperset(key):  # "gel", "sodium" name no drug
                 common = all(index.is_known(w) or index.is_known(stem(w)) for w in key)
                 groups.append((owners, range(i, i + n), common))
                 mention.positions.update(range(i, i + n))
@@ -237,6 +238,7 @@ def _resolve(groups: list[Group], index: Index, mention: DrugMention) -> None:
             fewest = min(len(index.medications[s].title) for s in shared)
             best = sorted(s for s in shared if len(index.medications[s].title) == fewest)
             _one_or_ask(best, [i for _, span in groups for i in span], mention)
+            mention.combined = True
             return
     for owners, span in groups:
         strongest = max(owners.values())

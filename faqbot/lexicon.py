@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from faqbot import language
 from faqbot.errors import KnowledgeError, Problem
 from faqbot.normalize import normalize, stem, tokens
 from faqbot.topics import Topics, build_topics, validate_topics
@@ -73,6 +74,8 @@ class Lexicon:
         english: frozenset[str] = frozenset(),
         shorthand: dict[str, tuple[str, ...]] | None = None,
         topics: Topics | None = None,
+        forms: frozenset[str] = frozenset(),
+        units: frozenset[str] = frozenset(),
     ) -> None:
         self.phrases = phrases
         self.stopwords = stopwords
@@ -81,6 +84,8 @@ class Lexicon:
         self.english = english  # ordinary words, and their stems
         self.shorthand = shorthand or {}  # "hw" → ("how",)
         self.topics = topics if topics is not None else Topics([], [])  # what questions ask
+        self.forms = forms  # salts, forms, release words: never the point of a question
+        self.units = units  # of strength: "10 mg" is which product, not what is asked
 
     def __repr__(self) -> str:
         return f"<Lexicon of {len(self.phrases)} phrases>"
@@ -182,6 +187,8 @@ def build_lexicon(data: dict[str, object], topics: Topics | None = None) -> Lexi
         minor=words("minor"),
         drug_suffixes=suffixes,
         topics=topics if topics is not None else shipped_topics(),
+        forms=language.forms(),
+        units=language.units(),
     )
 
 

@@ -14,7 +14,7 @@ from typing import Literal, NamedTuple
 
 from faqbot.drugfinder import DrugMention, find_drugs
 from faqbot.index import CompiledDrug, CompiledEntry, Index
-from faqbot.lexicon import topic_token
+from faqbot.lexicon import Lexicon, topic_token
 from faqbot.models import Entry
 from faqbot.normalize import normalize, stem
 from faqbot.spelling import MAX_WORD, Budget, correct_with
@@ -173,9 +173,12 @@ class Matcher:
         own = set(mention.spans.get(slug, ()))
         with_drugs = (mention.positions - own) | set(named)
         companions |= with_drugs
-        kept = ["it" if i in own else w for i, w in enumerate(words) if i not in companions]
+        aside = companions | _not_the_point(words, own, self.index.lexicon)
+        kept = ["it" if i in own else w for i, w in enumerate(words) if i not in aside]
         topics = self.index.lexicon.topics
         asked = topics.find(kept)
+        if mention.combined:  # "taking A and B together", of the page about A + B
+            asked = tuple(t for t in asked if t not in topics.of_two(asked))
         gated = topics.gated(asked)
         terms = self.terms(kept, drug, budget)
         if len(mention.drugs) > 1 or companions:
@@ -518,6 +521,28 @@ def _runner_up(ranked: list[Scored]) -> float:
         if {kind, s.entry.entry.kind} not in _NO_DOUBT:
             return s.rank
     return 0.0
+
+
+def _not_the_point(words: list[str], own: set[int], lexicon: Lexicon) -> set[int]:
+    """Positions of words that say which product, not what is asked: strengths ("10 mg",
+    "40mg") anywhere, and salts and forms beside the drug's name ("diclofenac sodium gel")."""
+    units, forms = lexicon.units, lexicon.forms
+    aside: set[int] = set()
+    for i, w in enumerate(words):
+        if w in units and i and words[i - 1][:1].isdigit():
+            aside |= {i - 1, i}
+        elif w[:1].isdigit() and w.lstrip("0123456789") in units:
+            aside.add(i)
+    for i in sorted(own):  # after the name, then before it
+        j = i + 1
+        while j < len(words) and (words[j] in forms or j in aside) and j not in own:
+            aside.add(j)
+            j += 1
+        j = i - 1
+        while j >= 0 and words[j] in forms and j not in own:
+            aside.add(j)
+            j -= 1
+    return aside
 
 
 def _companion_drugs_named(words: list[str], mention: DrugMention) -> set[str]:

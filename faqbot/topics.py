@@ -19,8 +19,7 @@ __all__ = ["GAP", "Topic", "Topics", "build_topics", "validate_topics"]
 
 GAP = "*"  # in a phrase: up to MAX_GAP words
 MAX_GAP = 5
-_UNITS = frozenset(["mg", "mcg", "g", "ml", "iu", "unit", "milligram", "microgram", "gram"])
-_TOPIC_FIELDS = ("label", "kinds", "phrases", "broader", "gated")
+_TOPIC_FIELDS = ("label", "kinds", "phrases", "broader", "gated", "together")
 
 Phrase = tuple[str, ...]
 
@@ -33,6 +32,7 @@ class Topic(NamedTuple):
     kinds: tuple[str, ...] = ()  # entry kinds about it
     gated: bool = False  # answered only by an entry on it
     broader: str | None = None  # the topic it is a case of
+    together: bool = False  # asks nothing of two drugs that are one combination
 
 
 class Topics:
@@ -56,7 +56,7 @@ class Topics:
         """The topics ``words`` (normalised; the drug written "it") ask about, earliest
         topic first. A phrase's words count once, for the first topic that has them; a topic
         whose narrower topic was asked is left out."""
-        stems = _without_strengths([stem(w) for w in words])
+        stems = [stem(w) for w in words]
         hits: list[tuple[int, int, int, str]] = []  # (topic order, start, end, topic)
         for i, w in enumerate(stems):
             for phrase, topic in self._by_first.get(w, ()):
@@ -88,19 +88,12 @@ class Topics:
         kinds = (k for n in names if not self.topics[n].gated for k in self.topics[n].kinds[:1])
         return tuple(dict.fromkeys(kinds))
 
+    def of_two(self, names: Iterable[str]) -> tuple[str, ...]:
+        """Of ``names``, those that ask about two drugs together."""
+        return tuple(n for n in names if self.topics[n].together)
+
     def label(self, name: str) -> str:
         return self.topics[name].label
-
-
-def _without_strengths(stems: list[str]) -> list[str]:
-    """Strengths ("10 mg", "500mg") are not what a question asks: blanked out."""
-    out = list(stems)
-    for i, w in enumerate(stems):
-        if w in _UNITS and i and stems[i - 1].isdigit():
-            out[i - 1] = out[i] = ""
-        elif w[:1].isdigit() and w.rstrip("0123456789") in _UNITS:
-            out[i] = ""
-    return out
 
 
 def _match(phrase: Phrase, words: Sequence[str], start: int) -> int:
@@ -136,6 +129,7 @@ def build_topics(data: dict[str, object]) -> Topics:
                 kinds=tuple(str(k) for k in spec.get("kinds") or ()),
                 gated=spec.get("gated") is True,
                 broader=str(spec["broader"]) if spec.get("broader") else None,
+                together=spec.get("together") is True,
             )
         )
         for said in spec.get("phrases") or ():

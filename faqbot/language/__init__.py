@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from functools import cache
 
-__all__ = ["LANGUAGE", "data_path", "forms", "read_words"]
+__all__ = ["LANGUAGE", "data_path", "forms", "read_words", "units"]
 
 LANGUAGE = "en"
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -28,3 +28,9 @@ def read_words(name: str, language: str = LANGUAGE) -> frozenset[str]:
 def forms() -> frozenset[str]:
     """Salts, forms and release words ("oxalate", "tablets", "xr")."""
     return read_words("forms.txt")
+
+
+@cache
+def units() -> frozenset[str]:
+    """Units of strength ("mg", "mcg", "ml")."""
+    return read_words("units.txt")
