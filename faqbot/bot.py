@@ -19,7 +19,7 @@ from faqbot.lexicon import LEXICON_FILE, load_lexicon
 from faqbot.matcher import Match, Matcher
 from faqbot.models import Entry, Medication
 from faqbot.smalltalk import small_talk
-from faqbot.triage import URGENT_NOTICE, is_urgent
+from faqbot.triage import URGENT_NOTICE, is_overdose, is_urgent, overdose_entry
 
 if TYPE_CHECKING:
     from faqbot.locations import StrPath
@@ -87,8 +87,19 @@ class Bot:
         urgent = is_urgent(text)
         reply = self._reply(question, text, context)
         if urgent:
+            reply = self._overdose_reply(reply, text) or reply
             return replace(reply, text=f"{URGENT_NOTICE}\n\n{reply.text}", urgent=True)
         return reply
+
+    def _overdose_reply(self, reply: Answer, text: str) -> Answer | None:
+        """After an urgent notice about an overdose, the page's own overdose entry."""
+        med = self.index.medications.get(reply.drug or "")
+        if med is None or not is_overdose(text):
+            return None
+        entry = overdose_entry(med.entries())
+        if entry is None or (reply.entry is not None and reply.entry.id.endswith(f":{entry.id}")):
+            return None
+        return _entry_answer(reply.question, med, entry, 1.0, "overdose")
 
     def _reply(self, question: str, text: str, context: str | None) -> Answer:
         if not text.strip():
@@ -135,7 +146,7 @@ def _entry_answer(
     ref = EntryRef(f"{med.slug}:{entry.id}", med.title, entry.kind, entry.title)
     return Answer(
         question,
-        entry.text or entry.title,
+        entry.text or _bare_entry_text(entry, med),
         med.disclaimer or GENERIC_DISCLAIMER,
         "answered",
         ref,
@@ -143,6 +154,14 @@ def _entry_answer(
         drug=med.slug,
         reason=reason,
     )
+
+
+def _bare_entry_text(entry: Entry, med: Medication) -> str:
+    """What an entry with no text of its own says: only framing words around its title
+    (a side effect the page lists without describing it), never medical content."""
+    if entry.kind == "side_effect":
+        return f"{entry.title} is listed among the side effects of {med.title}."
+    return entry.title
 
 
 def _fallback_text(match: Match, med: Medication | None, suggestions: tuple[str, ...]) -> str:

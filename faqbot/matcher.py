@@ -173,10 +173,11 @@ class Matcher:
         own = set(mention.spans.get(slug, ()))
         with_drugs = (mention.positions - own) | set(named)
         companions |= with_drugs
-        aside = companions | _not_the_point(words, own, self.index.lexicon)
-        kept = ["it" if i in own else w for i, w in enumerate(words) if i not in aside]
+        aside = _not_the_point(words, own, self.index.lexicon)
+        said = {i: ("it" if i in own else w) for i, w in enumerate(words) if i not in aside}
+        kept = [w for i, w in said.items() if i not in companions]
         topics = self.index.lexicon.topics
-        asked = topics.find(kept)
+        asked = topics.find(list(said.values()))  # with companions: "with alcohol" asks of it
         if mention.combined:  # "taking A and B together", of the page about A + B
             asked = tuple(t for t in asked if t not in topics.of_two(asked))
         gated = topics.gated(asked)
