@@ -15,6 +15,7 @@ from faqbot import cache
 from faqbot.answer import GENERIC_DISCLAIMER, Answer, EntryRef
 from faqbot.files import knowledge_files
 from faqbot.index import Index, build_index
+from faqbot.language import data_path
 from faqbot.lexicon import LEXICON_FILE, load_lexicon
 from faqbot.matcher import Match, Matcher
 from faqbot.models import Entry, Medication
@@ -34,7 +35,7 @@ def load_knowledge(
 ) -> Index:
     """Load every knowledge file in ``directory`` and index it.
 
-    The folder's own ``lexicon.yaml`` is used when it has one, else the shipped lexicon. With
+    The folder's own ``lexicon.yaml`` is used when it has one, else the language's. With
     ``cache_dir``, the index is kept there, signed with the key in ``key_file`` (made when
     missing; it must lie outside ``cache_dir``), and used until a knowledge file, the lexicon
     or faqbot itself changes. Raises :class:`~faqbot.errors.KnowledgeError` naming each bad
@@ -63,9 +64,7 @@ def index_medications(medications: Iterable[Medication], folder: StrPath | None 
 def _lexicon_path(folder: StrPath | None) -> str:
     if folder is not None and os.path.lexists(own := os.path.join(folder, LEXICON_FILE)):
         return own
-    from faqbot.locations import shipped_knowledge_dir  # pathlib: only when it is needed
-
-    return os.path.join(shipped_knowledge_dir(), LEXICON_FILE)
+    return data_path(LEXICON_FILE)  # the language's own
 
 
 def _load_index(directory: StrPath, lexicon_path: str) -> Index:

@@ -54,20 +54,26 @@ class CacheWarning(UserWarning):
 
 
 def code_files() -> list[str]:
-    """faqbot's own modules, whose code a cached index depends on."""
+    """faqbot's own modules and language data, which a cached index depends on."""
     package = os.path.dirname(__file__)
     files: list[str] = []
     try:
         for folder in (package, *(os.path.join(package, p) for p in _CODE_SUBPACKAGES)):
             with os.scandir(folder) as entries:
                 files += (e.path for e in entries if e.name.endswith(".py"))
+        languages = os.path.join(package, "language")
+        with os.scandir(languages) as entries:
+            folders = [e.path for e in entries if e.is_dir() and not e.name.startswith("_")]
+        for folder in folders:
+            with os.scandir(folder) as entries:
+                files += (e.path for e in entries if e.is_file())
     except OSError:  # not a folder (a zip): the version alone must do
         return []
     return sorted(files)
 
 
 # The sub-packages whose modules are part of that code too (faqbot.web only serves an index).
-_CODE_SUBPACKAGES = ("knowledge",)
+_CODE_SUBPACKAGES = ("knowledge", "language")
 
 _Stat = tuple[str, int, int, int, int]  # name, size, mtime, inode, ctime
 

@@ -20,14 +20,14 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from faqbot.language import forms
-from faqbot.nametable import MAX_NAME_WORDS, NameTable
+from faqbot.nametable import NameTable
 from faqbot.normalize import normalize
 
 __all__ = ["DrugDictionary", "dictionary", "name_table", "page_drugs", "without_forms"]
 
 _PACKAGE = "drug_named_entity_recognition"
 _FILE = "drug_ner_dictionary.pkl.bz2"
-MAX_ALIAS_WORDS = 3  # longer synonyms are chemical names nobody types
+MAX_ALIAS_WORDS = 3  # longer names are chemical names nobody types
 MIN_ALIAS = 4  # letters; shorter synonyms ("apap") collide with words and other names
 _CHEMICAL = re.compile(r"\d|[(),\[\]]")  # "4-acetamidophenol", "hydrochloride, metformin"
 
@@ -187,7 +187,7 @@ def name_table() -> NameTable:
     d = dictionary()
     shown: dict[str, str | None] = {}
     for name, drug in d.canonical.items():
-        if len(name.split()) <= MAX_NAME_WORDS:
+        if _typeable(name):  # not "4-acetamidophenol": nobody types it
             display = d.display.get(drug, drug)
             shown[name] = None if normalize(display) == name else display
     return NameTable(shown)

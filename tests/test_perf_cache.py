@@ -26,7 +26,7 @@ from faqbot.render import to_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "data" / "mini_knowledge"
-SHIPPED_LEXICON = ROOT / "knowledge" / LEXICON_FILE
+SHIPPED_LEXICON = ROOT / "faqbot" / "language" / "en" / LEXICON_FILE
 PAST_NS = 1_600_000_000 * 10**9  # file times well in the past, so the cache trusts them
 QUESTIONS = [
     "does fictazepam cause drowsiness",
@@ -67,12 +67,12 @@ def folder(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def shipped(tmp_path: Path) -> Iterator[Path]:
-    """Stands in for the shipped knowledge folder, whose lexicon is the fallback."""
+    """Stands in for the language folder, whose lexicon is the fallback."""
     where = tmp_path / "shipped"
     where.mkdir()
     shutil.copy(SHIPPED_LEXICON, where / LEXICON_FILE)
     _date_back(where / LEXICON_FILE)
-    with mock.patch("faqbot.locations.shipped_knowledge_dir", return_value=where):
+    with mock.patch("faqbot.bot.data_path", side_effect=lambda name: str(where / name)):
         yield where
 
 
