@@ -79,7 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("eval", help="measure answer quality on question sets")
     ev.add_argument("files", nargs="+", type=Path, metavar="FILE", help="question set files")
-    ev.add_argument("--pages", type=Path, help="the corpus folder the sets' pages are read from")
+    ev.add_argument(
+        "--pages", type=Path, metavar="DIR", help="the corpus folder the sets' pages are read from"
+    )
     ev.add_argument(
         "--questions",
         type=Path,
@@ -298,6 +300,11 @@ def _eval_bot(args: SimpleNamespace, drugs: tuple[str, ...] | str) -> Bot:
 
     if not drugs or (drugs == ALL and args.knowledge is not None):
         return _bot(args)
+    if args.pages is None and drugs == ALL:
+        raise FaqbotError(
+            "a 'drugs: all' set needs the corpus: pass --pages DIR (the corpus folder) or "
+            "--knowledge DIR (the corpus imported with faqbot import)"
+        )
     if args.pages is None:
         raise FaqbotError("this question set needs corpus pages: pass --pages DIR")
     return corpus_bot(args.pages, drugs)
