@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from faqbot.models import EntryKind
+from faqbot.outcome import Reason, Status
 
-__all__ = ["GENERIC_DISCLAIMER", "Answer", "EntryRef", "Status"]
-
-Status = Literal["answered", "abstained", "clarify", "smalltalk"]
+__all__ = ["GENERIC_DISCLAIMER", "Answer", "EntryRef", "Reason", "Status"]
 
 # Used when no entry was used, or the drug's page has no disclaimer of its own.
 GENERIC_DISCLAIMER = (
@@ -41,4 +39,4 @@ class Answer:
     suggestions: tuple[str, ...] = ()
     urgent: bool = False
     drug: str | None = None  # slug of the drug the answer is about, if any
-    reason: str = ""  # why there is no entry, or "overview" when only a drug was named
+    reason: Reason = Reason.NONE  # why there is no entry, or how one was found

@@ -19,6 +19,7 @@ from faqbot.language import data_path
 from faqbot.lexicon import LEXICON_FILE, load_lexicon
 from faqbot.matcher import Match, Matcher
 from faqbot.models import Entry, Medication
+from faqbot.outcome import Reason, Status
 from faqbot.smalltalk import small_talk
 from faqbot.triage import URGENT_NOTICE, is_overdose, is_urgent, overdose_entry
 
@@ -98,16 +99,19 @@ class Bot:
         entry = overdose_entry(med.entries())
         if entry is None or (reply.entry is not None and reply.entry.id.endswith(f":{entry.id}")):
             return None
-        return _entry_answer(reply.question, med, entry, 1.0, "overdose")
+        return _entry_answer(reply.question, med, entry, 1.0, Reason.OVERDOSE)
 
     def _reply(self, question: str, text: str, context: str | None) -> Answer:
         if not text.strip():
             return Answer(
-                question, "Ask me a question about a medication.", GENERIC_DISCLAIMER, "smalltalk"
+                question,
+                "Ask me a question about a medication.",
+                GENERIC_DISCLAIMER,
+                Status.SMALLTALK,
             )
         chat = small_talk(text)
         if chat is not None:
-            return Answer(question, chat, GENERIC_DISCLAIMER, "smalltalk", drug=context)
+            return Answer(question, chat, GENERIC_DISCLAIMER, Status.SMALLTALK, drug=context)
         return self._from_match(question, self.matcher.match(text, context))
 
     def _from_match(self, question: str, match: Match) -> Answer:
@@ -119,7 +123,7 @@ class Bot:
             question,
             _fallback_text(match, med, suggestions),
             GENERIC_DISCLAIMER,
-            "clarify" if match.status == "clarify" else "abstained",
+            Status.CLARIFY if match.status == Status.CLARIFY else Status.ABSTAINED,
             confidence=match.confidence,
             suggestions=suggestions,
             drug=med.slug if med else None,
@@ -130,16 +134,16 @@ class Bot:
         """The answer that is entry ``entry_id`` of drug ``slug`` (a suggestion picked)."""
         med = self.index.medications[slug]
         entry = next(e for e in med.entries() if e.id == entry_id)
-        return _entry_answer(question, med, entry, 1.0, "chosen")
+        return _entry_answer(question, med, entry, 1.0, Reason.CHOSEN)
 
     def _drug_suggestions(self, match: Match) -> tuple[str, ...]:
-        if match.reason == "unknown_drug" and len(self.index.medications) <= 5:
+        if match.reason == Reason.UNKNOWN_DRUG and len(self.index.medications) <= 5:
             return tuple(m.title for m in self.index.medications.values())
         return ()
 
 
 def _entry_answer(
-    question: str, med: Medication, entry: Entry, confidence: float, reason: str
+    question: str, med: Medication, entry: Entry, confidence: float, reason: Reason
 ) -> Answer:
     """An answer from ``entry``: its own words, then the drug's own disclaimer."""
     ref = EntryRef(f"{med.slug}:{entry.id}", med.title, entry.kind, entry.title)
@@ -147,7 +151,7 @@ def _entry_answer(
         question,
         entry.text or _bare_entry_text(entry, med),
         med.disclaimer or GENERIC_DISCLAIMER,
-        "answered",
+        Status.ANSWERED,
         ref,
         confidence,
         drug=med.slug,
@@ -165,16 +169,16 @@ def _bare_entry_text(entry: Entry, med: Medication) -> str:
 
 def _fallback_text(match: Match, med: Medication | None, suggestions: tuple[str, ...]) -> str:
     """What to say when no entry answers; never medical content."""
-    if match.reason == "ambiguous_drug":
+    if match.reason == Reason.AMBIGUOUS_DRUG:
         return "Which medication do you mean?"
-    if match.reason == "no_drug":
+    if match.reason == Reason.NO_DRUG:
         return "Which medication are you asking about? Please name it in your question."
-    if match.reason == "unknown_drug":
+    if match.reason == Reason.UNKNOWN_DRUG:
         known = " I can answer questions about:" if suggestions else ""
         if match.others:
             return f"I don't have a page about {' or '.join(match.others[:2])}.{known}"
         return f"I don't have information about that medication.{known}"
-    if match.reason == "topic_not_covered" and med is not None:
+    if match.reason == Reason.TOPIC_NOT_COVERED and med is not None:
         covers = " It covers:" if suggestions else ""
         return f"The {med.title} page doesn't cover {match.topic}.{covers}"
     about = f" about {med.title}" if med else ""

@@ -247,7 +247,7 @@ def _check(args: SimpleNamespace) -> int:
         noun = "problem" if total == 1 else "problems"
         tell(f"{total:,} {noun} in {bad} of {files} files.")
         return 1
-    tell(f"{files} files OK.")
+    tell(f"{files} file OK." if files == 1 else f"{files} files OK.")
     return 0
 
 

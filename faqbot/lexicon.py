@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from faqbot import language
 from faqbot.errors import KnowledgeError, Problem
@@ -14,47 +14,48 @@ from faqbot.topics import Topics, build_topics, validate_topics
 if TYPE_CHECKING:
     from faqbot.locations import StrPath
 
-__all__ = ["LEXICON_FILE", "MAX_LEXICON_BYTES", "SKIPPED", "TOPIC_KINDS", "Lexicon", "load_lexicon"]
+__all__ = ["LEXICON_FILE", "MAX_LEXICON_BYTES", "TOPIC_KINDS", "Lexicon", "load_lexicon"]
 
 LEXICON_FILE = "lexicon.yaml"
 TOPIC_KINDS = ("usage", "how_it_works", "side_effects", "note")
-_LIST_FIELDS = ("stopwords", "minor", "drug_suffixes", "english")
-# Words a phrase may carry or leave out without changing what it says: "raise my blood
-# pressure" is "raise blood pressure", "how does it actually stop" is "how does it stop".
-# Dropped before phrases are looked up, on both sides.
-SKIPPED = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "my",
-        "your",
-        "his",
-        "her",
-        "their",
-        "our",
-        "some",
-        "actually",
-        "really",
-        "just",
-        "even",
-        "ever",
-        "always",
-        "basically",
-        "literally",
-        "honestly",
-        "seriously",
-        "kinda",
-        "sorta",
-        "totally",
-    ]
-)
-_FIELDS = ("format", "concepts", "shorthand", "topics", *_LIST_FIELDS)
+_LIST_FIELDS = ("stopwords", "minor", "skipped", "drug_suffixes", "english")
+_FIELDS = ("format", "concepts", "shorthand", "topics", "slots", *_LIST_FIELDS)
 # The size cap of a lexicon: the shipped one is 96 kB.
 MAX_LEXICON_BYTES = 2_000_000
 _TOO_LARGE = "the shipped lexicon is 96 kB: check that this is the lexicon you meant, or shorten it"
 
 Phrase = tuple[str, ...]
+
+
+class Slots(NamedTuple):
+    """The words around a drug's name that tell how a question names it (see the lexicon's
+    ``slots``)."""
+
+    companion: frozenset[str] = frozenset()
+    take: frozenset[str] = frozenset()
+    allergic: frozenset[str] = frozenset()
+    before_name: frozenset[str] = frozenset()
+    after_name: frozenset[str] = frozenset()
+    auxiliary: frozenset[str] = frozenset()
+    frame: frozenset[str] = frozenset()
+    question: frozenset[str] = frozenset()
+    pointer: frozenset[str] = frozenset()
+    medicine: frozenset[str] = frozenset()
+    after_pointer: frozenset[str] = frozenset()
+    elsewhere: frozenset[str] = frozenset()
+    also_pointing: frozenset[str] = frozenset()
+    clock: frozenset[str] = frozenset()
+
+    @property
+    def references(self) -> frozenset[str]:
+        """Words that point back at the drug in focus ("it", "this med", "they")."""
+        pointing = self.pointer | self.medicine | self.after_pointer | self.also_pointing
+        return pointing - self.elsewhere
+
+    @property
+    def medicine_stems(self) -> frozenset[str]:
+        """The stems of the words for a medicine."""
+        return frozenset(stem(w) for w in self.medicine)
 
 
 def topic_token(kind: str) -> str:
@@ -74,8 +75,10 @@ class Lexicon:
         english: frozenset[str] = frozenset(),
         shorthand: dict[str, tuple[str, ...]] | None = None,
         topics: Topics | None = None,
+        skipped: frozenset[str] = frozenset(),
         forms: frozenset[str] = frozenset(),
         units: frozenset[str] = frozenset(),
+        slots: Slots | None = None,
     ) -> None:
         self.phrases = phrases
         self.stopwords = stopwords
@@ -84,8 +87,10 @@ class Lexicon:
         self.english = english  # ordinary words, and their stems
         self.shorthand = shorthand or {}  # "hw" → ("how",)
         self.topics = topics if topics is not None else Topics([], [])  # what questions ask
+        self.skipped = skipped  # words a phrase may carry or leave out ("my", "really")
         self.forms = forms  # salts, forms, release words: never the point of a question
         self.units = units  # of strength: "10 mg" is which product, not what is asked
+        self.slots = slots or Slots()
 
     def __repr__(self) -> str:
         return f"<Lexicon of {len(self.phrases)} phrases>"
@@ -129,7 +134,7 @@ class Lexicon:
 
     def rewrite(self, words: list[str], keep_originals: bool = False) -> list[str]:
         """Replace the longest known phrases by their concept tokens, left to right."""
-        words = [w for w in words if w not in SKIPPED]
+        words = [w for w in words if w not in self.skipped]
         lengths_from, phrases = self._lengths_from, self.phrases
         starts = [i for i, w in enumerate(words) if w in lengths_from]
         if not starts:
@@ -155,9 +160,14 @@ def build_lexicon(data: dict[str, object], topics: Topics | None = None) -> Lexi
     topic vocabulary (by default the shipped one)."""
     phrases: dict[Phrase, Phrase] = {}
 
+    def words(name: str) -> frozenset[str]:
+        return frozenset(stem(normalize(str(w))) for w in data.get(name) or [])  # type: ignore[attr-defined]
+
+    skipped = words("skipped")
+
     def add(concept: Phrase, said: Iterable[str]) -> None:
         for text in said:
-            key = tuple(t for t in tokens(text) if t not in SKIPPED)
+            key = tuple(t for t in tokens(text) if t not in skipped)
             if key:
                 phrases.setdefault(key, concept)
 
@@ -171,20 +181,27 @@ def build_lexicon(data: dict[str, object], topics: Topics | None = None) -> Lexi
     for kind, said in kinds.items():
         add((topic_token(str(kind)),), said)
 
-    def words(name: str) -> frozenset[str]:
-        return frozenset(stem(normalize(str(w))) for w in data.get(name) or [])  # type: ignore[attr-defined]
-
     suffixes = tuple(normalize(str(s)) for s in data.get("drug_suffixes") or [])  # type: ignore[attr-defined]
     plain = [normalize(str(w)) for w in data.get("english") or []]  # type: ignore[attr-defined]
     short = data.get("shorthand") or {}
     assert isinstance(short, dict)
     shorthand = {normalize(str(k)): tuple(normalize(str(v)).split()) for k, v in short.items()}
+    raw_slots = data.get("slots") or {}
+    assert isinstance(raw_slots, dict)
+    slots = Slots(
+        **{
+            name: frozenset(normalize(str(w)) for w in raw_slots.get(name) or ())
+            for name in Slots._fields
+        }
+    )
     return Lexicon(
+        slots=slots,
         shorthand={k: v for k, v in shorthand.items() if k and v},
         english=frozenset(plain) | frozenset(stem(w) for w in plain),
         phrases=phrases,
         stopwords=words("stopwords"),
         minor=words("minor"),
+        skipped=skipped,
         drug_suffixes=suffixes,
         topics=topics if topics is not None else shipped_topics(),
         forms=language.forms(),
@@ -230,6 +247,15 @@ def validate_lexicon(data: object, path: StrPath) -> list[Problem]:
                 problems.append(
                     Problem(path, 1, f"unknown topic {key!r}; expected: {', '.join(TOPIC_KINDS)}")
                 )
+    slots = data.get("slots") or {}
+    if not isinstance(slots, dict) or not all(isinstance(v, list) for v in slots.values()):
+        problems.append(Problem(path, 1, "'slots' must map each slot to a list of words"))
+    else:
+        problems += [
+            Problem(path, 1, f"unknown slot {k!r}; expected one of: {', '.join(Slots._fields)}")
+            for k in slots
+            if k not in Slots._fields
+        ]
     short = data.get("shorthand") or {}
     if not isinstance(short, dict) or not all(
         isinstance(k, str | int) and isinstance(v, str) for k, v in short.items()

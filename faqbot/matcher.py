@@ -8,20 +8,19 @@ confidence is that share, lowered when another entry that would answer different
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
 from faqbot.drugfinder import DrugMention, find_drugs
 from faqbot.index import CompiledDrug, CompiledEntry, Index
-from faqbot.lexicon import Lexicon, topic_token
+from faqbot.lexicon import Lexicon, Slots, topic_token
 from faqbot.models import Entry
 from faqbot.normalize import normalize, stem
+from faqbot.outcome import Reason, Status
 from faqbot.spelling import MAX_WORD, Budget, correct_with
 
 __all__ = ["THRESHOLD", "Match", "Matcher"]
 
-Status = Literal["answered", "abstained", "clarify"]
 
 THRESHOLD = 0.4  # below this confidence the matcher abstains
 TITLE_SHARE = 0.3  # how much of an entry's rank rides on its title being asked
@@ -59,7 +58,7 @@ class Match(NamedTuple):
     entry: Entry | None = None
     confidence: float = 0.0
     suggestions: tuple[str, ...] = ()
-    reason: str = ""
+    reason: Reason = Reason.NONE
     others: tuple[str, ...] = ()  # drugs named that have no page ("Toradol (Ketorolac)")
     topic: str = ""  # the topic asked that the page does not cover, as a reply names it
 
@@ -85,8 +84,8 @@ class Matcher:
         mention = find_drugs(words, self.index, budget)
         if mention.ambiguous:
             titles = tuple(self.index.medications[s].title for s in mention.ambiguous[:6])
-            return Match("clarify", suggestions=titles, reason="ambiguous_drug")
-        beside = _companion_drugs_named(words, mention)
+            return Match(Status.CLARIFY, suggestions=titles, reason=Reason.AMBIGUOUS_DRUG)
+        beside = _companion_drugs_named(words, mention, self.index.lexicon.slots)
         if mention.drugs and context in self.index.medications and set(mention.drugs) <= beside:
             # "can i drink alcohol with it": alcohol is with the drug talked about
             return self._match_in(context, words, mention, budget)
@@ -95,11 +94,11 @@ class Matcher:
             unknown = self._unknown(words, mention)
             if mention.others or self._any_drug(words, unknown, budget):
                 return _no_page(mention)
-            return Match("clarify", reason="no_drug")
+            return Match(Status.CLARIFY, reason=Reason.NO_DRUG)
         if len(mention.drugs) > 1:  # "clonidine and metformin": whichever page answers
             named = mention.drugs[:MAX_DRUGS]
             found = [self._match_in(slug, words, mention, budget) for slug in named]
-            return max(found, key=lambda m: (m.status == "answered", m.confidence))
+            return max(found, key=lambda m: (m.status == Status.ANSWERED, m.confidence))
         return self._match_in(drug, words, mention, budget)
 
     def without_names(self, question: str) -> str:
@@ -149,7 +148,7 @@ class Matcher:
         """Whether ``words[i]`` has a drug's ending or stands where questions put one."""
         w = words[i]
         return (len(w) >= 6 and w.endswith(self.index.lexicon.drug_suffixes)) or _in_drug_slot(
-            words, i
+            words, i, self.index.lexicon.slots
         )
 
     def _no_typo(self, word: str, budget: Budget) -> bool:
@@ -165,8 +164,9 @@ class Matcher:
         named = [i for i in sorted(mention.others) if stem(words[i]) not in drug.vocabulary]
         # Beside "with", a word we can't place is far likelier a drug ("with advil") than a
         # typo ("advice").
-        companions = {i for i in unknown + named if _beside_with(words, i)}
-        pointed = bool(mention.drugs or REFERENCES.intersection(words))  # a name, or "it"
+        slots = self.index.lexicon.slots
+        companions = {i for i in unknown + named if _beside_with(words, i, slots)}
+        pointed = bool(mention.drugs or slots.references.intersection(words))  # a name, or "it"
         if not pointed and (named or companions or self._stranger(words, unknown, drug, budget)):
             return _no_page(mention)
         # Other drugs named beside this one are companions: "with alcohol", "and advil".
@@ -188,7 +188,7 @@ class Matcher:
             if topic_token(kind) not in terms:
                 terms.append(topic_token(kind))
         if not terms and not gated:
-            if mention.drugs and not _QUESTION_WORDS.intersection(words):
+            if mention.drugs and not slots.question.intersection(words):
                 return self._overview(slug, drug)
             return self._abstain(slug, drug, [])
         about_page = NOTE_TOPIC in terms
@@ -205,7 +205,7 @@ class Matcher:
         ranked = self._scored(terms, drug, among)
         if not ranked:
             if len(among) == 1:  # the page's one entry on what was asked
-                return Match("answered", slug, among[0].entry, sure, reason="topic")
+                return Match(Status.ANSWERED, slug, among[0].entry, sure, reason=Reason.TOPIC)
             return self._abstain(slug, drug, [Scored(0.0, 0.0, ce) for ce in among])
         best = ranked[0]
         doubt = _runner_up(ranked) / best.rank if best.rank else 1.0
@@ -217,17 +217,17 @@ class Matcher:
         confidence = min(confidence, ceiling)
         if confidence < self.threshold:
             return self._abstain(slug, drug, ranked, confidence)
-        return Match("answered", slug, best.entry.entry, round(min(confidence, 1.0), 3))
+        return Match(Status.ANSWERED, slug, best.entry.entry, round(min(confidence, 1.0), 3))
 
     def _not_covered(self, slug: str, drug: CompiledDrug, topic: str) -> Match:
         """The honest reply when the page has no entry on the ``topic`` asked (as a reply
         names it)."""
         covered = [ce.entry.title for ce in drug.entries if ce.entry.kind not in _NEVER_SUGGESTED]
         return Match(
-            "abstained",
+            Status.ABSTAINED,
             slug,
             suggestions=tuple(covered[:3]),
-            reason="topic_not_covered",
+            reason=Reason.TOPIC_NOT_COVERED,
             topic=topic,
         )
 
@@ -271,11 +271,11 @@ class Matcher:
         lexicon = self.index.lexicon
         budget = self.budget() if budget is None else budget
         stems: list[str] = []
-        for w in _canonical(words):
+        for w in _canonical(words, lexicon.slots):
             s = self._spell(stem(w), drug, budget) if not lexicon.is_word(w) else stem(w)
             stems.extend(self._split(s, drug))
         stop = lexicon.stopwords
-        first = _companion_drugs(lexicon.rewrite(stems), lexicon.concepts)
+        first = _companion_drugs(lexicon.rewrite(stems), lexicon.concepts, lexicon.slots)
         return [t for t in lexicon.rewrite([t for t in first if t not in stop]) if t not in stop]
 
     def _known(self, word: str, drug: CompiledDrug) -> bool:
@@ -332,7 +332,7 @@ class Matcher:
 
     def _weight(self, term: str, drug: CompiledDrug) -> float:
         lexicon = self.index.lexicon
-        if term in lexicon.minor or _CLOCK.fullmatch(term):
+        if term in lexicon.minor or _is_clock(term, lexicon.slots):
             return MINOR_WEIGHT
         if term in lexicon.concepts and term not in drug.titled:
             return drug.unknown_weight  # a topic no entry is about, if some mention it
@@ -344,7 +344,9 @@ class Matcher:
         usage = topic_token("usage")
         for ce in drug.entries:
             if usage in ce.title_terms:
-                return Match("answered", slug, ce.entry, OVERVIEW_CONFIDENCE, reason="overview")
+                return Match(
+                    Status.ANSWERED, slug, ce.entry, OVERVIEW_CONFIDENCE, reason=Reason.OVERVIEW
+                )
         return self._abstain(slug, drug, [])
 
     def _abstain(
@@ -358,123 +360,7 @@ class Matcher:
         if not close:
             close = [ce.entry.title for ce in drug.entries if ce.entry.kind != "side_effect"][:3]
         confidence = round(max(0.0, min(confidence, 1.0)), 3)
-        return Match("abstained", slug, None, confidence, tuple(close), "low_confidence")
-
-
-_WITH = frozenset(
-    ["with", "and", "plus", "alongside", "together", "while", "mix", "mixing", "combine", "or"]
-)
-_TAKE = frozenset(["take", "taking", "took", "takes", "on"])
-_ALLERGIC = frozenset(["allergic", "allergy", "allergies", "sensitive", "intolerant"])
-# Words around a drug's name: "side effects of X", "X side effects", "is X addictive".
-_BEFORE_NAME = frozenset(
-    [
-        "on",
-        "with",
-        "and",
-        "about",
-        "than",
-        "vs",
-        "versus",
-        "or",
-        "plus",
-        "taking",
-        "take",
-        "took",
-        "takes",
-        "between",
-        "from",
-        "off",
-        "like",
-        "into",
-        "onto",
-        "alongside",
-        "started",
-        "stopped",
-        "using",
-        "use",
-        "of",
-    ]
-)
-_AFTER_NAME = frozenset(
-    [
-        "side",
-        "and",
-        "with",
-        "for",
-        "vs",
-        "versus",
-        "or",
-        "plus",
-        "cause",
-        "causes",
-        "make",
-        "makes",
-        "help",
-        "helps",
-        "work",
-        "works",
-        "take",
-        "takes",
-        "dosage",
-        "dose",
-        "interact",
-        "addictive",
-        "safe",
-        "ok",
-        "okay",
-        "is",
-        "give",
-        "gives",
-    ]
-)
-_AUX = frozenset(
-    ["is", "does", "do", "did", "can", "could", "will", "would", "should", "has", "have", "was"]
-)
-_FRAME = frozenset(
-    [
-        "how",
-        "long",
-        "much",
-        "what",
-        "why",
-        "when",
-        "where",
-        "often",
-        "soon",
-        "fast",
-        "quickly",
-        "whats",
-        "and",
-    ]
-)
-_CLOCK = re.compile(r"\d+(?:am|pm|st|nd|rd|th|s|x)?")  # "3am", "2nd", "5": when, not what
-_QUESTION_WORDS = frozenset(["who", "where", "when", "why", "how", "which", "whose"])
-_POINTERS = frozenset(["this", "that", "these", "those", "them", "it", "its"])
-_MED_NOUNS = frozenset(
-    [
-        "med",
-        "meds",
-        "medicine",
-        "medicines",
-        "medication",
-        "medications",
-        "drug",
-        "drugs",
-        "pill",
-        "pills",
-        "tablet",
-        "tablets",
-        "capsule",
-        "capsules",
-        "one",
-    ]
-)
-_MED_STEMS = frozenset(["med", "medicin", "medication", "drug", "pill", "tablet", "capsul"])
-# Words that point back at the drug in focus; without one, and without its name, an unknown
-# word of some length is most likely the name of a drug we don't have ("is xanax addictive").
-# Plurals ("other drugs") and "those" point elsewhere.
-REFERENCES = (_POINTERS | _MED_NOUNS | {"they"}) - {"those", "medicines", "medications", "drugs"}
+        return Match(Status.ABSTAINED, slug, None, confidence, tuple(close), Reason.LOW_CONFIDENCE)
 
 
 # Pairs of kinds that answer alike: usage and how-it-works both describe the drug as a
@@ -512,7 +398,15 @@ def _answerable(
 
 def _no_page(mention: DrugMention) -> Match:
     """The reply to a question about a drug we have no page for."""
-    return Match("abstained", reason="unknown_drug", others=tuple(mention.unknown_names))
+    return Match(Status.ABSTAINED, reason=Reason.UNKNOWN_DRUG, others=tuple(mention.unknown_names))
+
+
+def _is_clock(term: str, slots: Slots) -> bool:
+    """ "3am", "2nd", "5": when, not what."""
+    digits = term.rstrip("abcdefghijklmnopqrstuvwxyz")
+    return (
+        bool(digits) and digits.isdigit() and (term == digits or term[len(digits) :] in slots.clock)
+    )
 
 
 def _runner_up(ranked: list[Scored]) -> float:
@@ -546,50 +440,59 @@ def _not_the_point(words: list[str], own: set[int], lexicon: Lexicon) -> set[int
     return aside
 
 
-def _companion_drugs_named(words: list[str], mention: DrugMention) -> set[str]:
+def _companion_drugs_named(words: list[str], mention: DrugMention, slots: Slots) -> set[str]:
     """The drugs named beside another ("with alcohol", "and advil"): companions."""
-    return {slug for slug, span in mention.spans.items() if span and _after_with(words, span[0])}
+    return {
+        slug for slug, span in mention.spans.items() if span and _after_with(words, span[0], slots)
+    }
 
 
-def _after_with(words: list[str], i: int) -> bool:
+def _after_with(words: list[str], i: int, slots: Slots) -> bool:
     """Whether ``words[i]`` follows "with", "and", "plus"... (or "allergic to")."""
     before = words[i - 1] if i > 0 else ""
-    return before in _WITH or (before == "to" and i > 1 and words[i - 2] in _ALLERGIC)
+    return before in slots.companion or (
+        before == "to" and i > 1 and words[i - 2] in slots.allergic
+    )
 
 
-def _beside_with(words: list[str], i: int) -> bool:
+def _beside_with(words: list[str], i: int, slots: Slots) -> bool:
     """Whether ``words[i]`` is named as a companion: "with tramadol", "tramadol and it"."""
     before = words[i - 1] if i > 0 else ""
     after = words[i + 1] if i + 1 < len(words) else ""
-    return before in _WITH or after in _WITH or before in _TAKE
+    return before in slots.companion or after in slots.companion or before in slots.take
 
 
-def _in_drug_slot(words: list[str], i: int) -> bool:
+def _in_drug_slot(words: list[str], i: int, slots: Slots) -> bool:
     """Whether ``words[i]`` stands where questions put a drug's name."""
     before = words[i - 1] if i > 0 else ""
     after = words[i + 1] if i + 1 < len(words) else ""
-    if len(words) == 1 or before in _BEFORE_NAME or after in _AFTER_NAME:
+    if len(words) == 1 or before in slots.before_name or after in slots.after_name:
         return True
-    return before in _AUX and (i == 1 or words[i - 2] in _FRAME)
+    return before in slots.auxiliary and (i == 1 or words[i - 2] in slots.frame)
 
 
-def _canonical(words: list[str]) -> list[str]:
+def _canonical(words: list[str], slots: Slots) -> list[str]:
     """Every way of pointing at the drug ("this med", "that", its name) read as "it"."""
     out: list[str] = []
     for w in words:
-        if w in _POINTERS and w != "its":
+        if w in slots.pointer and w != "its":
             w = "it"
-        if out and out[-1] == "it" and (w == "it" or w in _MED_NOUNS):
+        if (
+            out
+            and out[-1] == "it"
+            and (w == "it" or w in slots.medicine or w in slots.after_pointer)
+        ):
             continue
         out.append(w)
     return out
 
 
-def _companion_drugs(terms: list[str], concepts: frozenset[str]) -> list[str]:
+def _companion_drugs(terms: list[str], concepts: frozenset[str], slots: Slots) -> list[str]:
     """ "blood pressure pills", "anxiety meds": another medication, named by what it is for."""
     out: list[str] = []
+    medicine = slots.medicine_stems
     for t in terms:
-        if t in _MED_STEMS:
+        if t in medicine:
             if out and out[-1] in concepts and not out[-1].startswith("@"):
                 out[-1] = OTHER_MEDICATION
             continue

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from faqbot.language import read_words
+
 __all__ = ["normalize", "stem", "tokens"]
 
 _APOSTROPHES = ("\u2019", "\u2018", "'", "`", "\u00b4")  # dropped: "can't" is "cant"
@@ -20,7 +22,7 @@ _SUFFIXES = (
     ("es", "e", 3),
     ("s", "", 3),
 )
-_KEEP = frozenset({"does", "this", "its", "yes", "less", "gas", "was", "has", "always"})
+_KEEP = read_words("stem_exceptions.txt")  # "does" is not "doe"
 
 
 def normalize(text: str) -> str:

@@ -16,6 +16,7 @@ from faqbot.answer import Answer
 from faqbot.bot import MAX_QUESTION, Bot
 from faqbot.errors import FaqbotError
 from faqbot.normalize import normalize
+from faqbot.outcome import Reason
 
 __all__ = ["Offer", "Session"]
 
@@ -81,7 +82,12 @@ class Session:
         question = text.strip()[lead.end() :] if lead and lead.end() < len(text.strip()) else text
         answer = self.bot.ask(question, self.drug)
         switched = answer.drug is not None and answer.drug != self.drug
-        if answer.reason == "overview" and switched and self.topic and (lead or self.awaiting_drug):
+        if (
+            answer.reason == Reason.OVERVIEW
+            and switched
+            and self.topic
+            and (lead or self.awaiting_drug)
+        ):
             # "what about sertraline?" after a question: the same question, of sertraline
             return self.bot.ask(self.topic, answer.drug)
         return answer
@@ -105,11 +111,11 @@ class Session:
     def _remember(self, answer: Answer) -> None:
         if answer.drug is not None:
             self.drug = answer.drug
-        self.awaiting_drug = answer.reason == "no_drug"
-        if self.awaiting_drug or (answer.entry is not None and answer.reason != "overview"):
+        self.awaiting_drug = answer.reason == Reason.NO_DRUG
+        if self.awaiting_drug or (answer.entry is not None and answer.reason != Reason.OVERVIEW):
             asked = (
                 answer.entry.title
-                if answer.entry and answer.reason == "chosen"
+                if answer.entry and answer.reason == Reason.CHOSEN
                 else answer.question
             )
             self.topic = self.bot.matcher.without_names(asked)[:MAX_TOPIC] or None
@@ -120,7 +126,10 @@ class Session:
             return None
         meds = self.bot.index.medications
         by_title = self.bot.index.slug_of_title
-        if all(s in by_title for s in answer.suggestions) and answer.reason != "low_confidence":
+        if (
+            all(s in by_title for s in answer.suggestions)
+            and answer.reason != Reason.LOW_CONFIDENCE
+        ):
             slugs = tuple(by_title[s] for s in answer.suggestions)
             return Offer("drug", slugs, answer.suggestions, answer.question)
         if answer.drug is None:

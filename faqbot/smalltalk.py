@@ -1,48 +1,38 @@
-"""Small talk: greetings, thanks, goodbyes, help. Replies never hold medical content."""
+"""Small talk: greetings, thanks, goodbyes, help. Replies never hold medical content.
+
+The replies and the messages they answer are language data (``language/<lang>/smalltalk.txt``).
+"""
 
 from __future__ import annotations
 
 import re
 
+from faqbot.language import data_path
 from faqbot.normalize import normalize
 
 __all__ = ["small_talk"]
 
-_REPLIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), reply)
-    for pattern, reply in (
-        (
-            r"(hi|hello|hey|hiya|howdy|yo|greetings|good (morning|afternoon|evening))( there)?"
-            r"( (faqbot|bot))?",
-            "Hello! Ask me about a medication: what it is for, how it works, its side effects, "
-            "or the questions people often ask.",
-        ),
-        (
-            r"((many )?thanks?( you)?( (so|very) much)?|thx|ty|cheers|much appreciated|great"
-            r"|(ok|okay|cool|great|perfect|got it)( thanks?( you)?)?)",
-            "You're welcome. Ask me anything else about your medication.",
-        ),
-        (
-            r"(bye|goodbye|good bye|see (you|ya)|cya|bye bye|take care|good night|quit|exit)",
-            "Goodbye, take care.",
-        ),
-        (
-            r"(help|help me|what can you do|how does this work|how do (i|you) use (this|you)"
-            r"|what do you know|what can i ask( you)?|commands|menu|\?+)",
-            'Ask a question in your own words, such as "what is it used for?", '
-            '"does it cause headaches?" or "can I drink alcohol with it?". Name the '
-            "medication if I don't know it yet. I answer only from my knowledge files, and I "
-            "say so when they don't cover your question.",
-        ),
-        (
-            r"(who|what) are (you|u)|are you (a )?(bot|robot|human|real|person|ai|doctor)"
-            r"|whats your name|your name",
-            "I'm faqbot, an assistant that answers questions about medications from a set of "
-            "medication pages. I'm not a doctor: for advice about your own care, ask a doctor "
-            "or pharmacist.",
-        ),
-    )
-)
+SMALLTALK_FILE = "smalltalk.txt"
+
+
+def _read(path: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each section's whole-message pattern and reply, in order."""
+    replies: list[tuple[list[str], list[str]]] = []
+    with open(path, encoding="utf-8") as f:
+        for raw in f:
+            line = raw.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            if line.startswith("[") and line.rstrip().endswith("]"):
+                replies.append(([], []))
+            elif line.startswith("> "):
+                replies[-1][1].append(line[2:].strip())
+            else:
+                replies[-1][0].append(line.strip())
+    return tuple((re.compile("".join(pattern)), " ".join(reply)) for pattern, reply in replies)
+
+
+_REPLIES = _read(data_path(SMALLTALK_FILE))
 
 
 def small_talk(question: str) -> str | None:

@@ -93,7 +93,7 @@ def test_check_without_a_path_checks_the_knowledge_in_use(
 ) -> None:
     """`faqbot check` with no path checks the shipped knowledge and says it is OK."""
     assert main(["check"]) == 0
-    assert capsys.readouterr().err.endswith("files OK.\n")
+    assert capsys.readouterr().err.endswith(" OK.\n")
 
 
 def test_check_knowledge_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,11 +8,11 @@ import string
 from collections.abc import Callable
 
 import pytest
-from conftest import KNOWLEDGE
 
 from faqbot.bot import MAX_QUESTION, Bot
 from faqbot.drugfinder import find_drugs
 from faqbot.index import CompiledDrug, Index, build_index
+from faqbot.language import data_path
 from faqbot.lexicon import LEXICON_FILE, Lexicon, load_lexicon
 from faqbot.matcher import MAX_DRUGS, MAX_WORDS, Matcher
 from faqbot.models import Medication, Section, SideEffect
@@ -77,7 +77,7 @@ SHAPES: dict[str, Shape] = {
 @pytest.fixture(scope="module")
 def lexicon() -> Lexicon:
     """The shipped lexicon."""
-    return load_lexicon(KNOWLEDGE / LEXICON_FILE)
+    return load_lexicon(data_path(LEXICON_FILE))
 
 
 @pytest.fixture(scope="module")

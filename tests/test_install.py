@@ -145,7 +145,7 @@ def test_check_default(install: Install) -> None:
     """`faqbot check` with no argument checks the shipped knowledge."""
     done = install.run("check")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stderr.endswith("files OK.\n")
+    assert done.stderr.endswith("1 file OK.\n")
 
 
 def test_import_then_check_and_ask(install: Install, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from faqbot.errors import KnowledgeError
 from faqbot.index import Index, build_index
+from faqbot.language import data_path
 from faqbot.lexicon import LEXICON_FILE, Lexicon, load_lexicon
 from faqbot.matcher import Matcher
 from faqbot.models import Faq, Medication, Section, SideEffect
@@ -77,7 +78,7 @@ def _named(title: str) -> Medication:
 @pytest.fixture(scope="module")
 def lexicon() -> Lexicon:
     """The shipped lexicon."""
-    return load_lexicon(KNOWLEDGE / LEXICON_FILE)
+    return load_lexicon(data_path(LEXICON_FILE))
 
 
 @pytest.fixture(scope="module")
@@ -188,7 +189,8 @@ def test_a_typo_as_close_to_a_real_drug_without_a_page_is_no_page_name(many: Mat
     """ "hydraxine" is as close to hydramine, a real drug with no page, as to hydroxyzine's
     names: typo correction never turns another drug into one we have."""
     match = many.match("hydraxine headache")
-    assert match.status == "abstained" and match.reason == "unknown_drug"
+    assert match.status == "abstained"
+    assert match.reason == "unknown_drug"
 
 
 
