@@ -160,13 +160,13 @@ class Index:
     @cached_property
     def lexicon_speller(self) -> Speller:
         """Corrects to the words of the lexicon's phrases (shared by every drug)."""
-        return Speller.of(w for w in self.lexicon.vocabulary if w.isalnum())
+        return Speller(w for w in self.lexicon.vocabulary if w.isalnum())
 
     @cached_property
     def speller(self) -> Speller:
         """Corrects to any word the lexicon knows, ordinary or not; for telling typos from names."""
         lex = self.lexicon
-        return Speller.of(w for w in lex.vocabulary | lex.english if w.isalpha())
+        return Speller(w for w in lex.vocabulary | lex.english if w.isalpha())
 
 
 TITLE, OTHER_NAME, PART = 2, 1, 0  # how strongly a name names a drug: the title is the key
@@ -231,7 +231,7 @@ def compile_drug(med: Medication, lexicon: Lexicon) -> CompiledDrug:
         weights=weights,
         unknown_weight=math.log(1 + n),
         vocabulary=frozenset(weights),
-        speller=Speller.of(t for t in weights if t.isalnum()),
+        speller=Speller(t for t in weights if t.isalnum()),
         titled=frozenset(t for ce in entries for t in ce.title_terms),
     )
 

@@ -57,10 +57,6 @@ class Speller:
         self._near: dict[tuple[int, int], list[str]] = {}  # made when first needed
         self._anagrams: dict[int, dict[str, str]] = {}  # by length, made when first needed
 
-    @classmethod
-    def of(cls, words: Iterable[str]) -> Speller:
-        return cls(words)
-
     def within(self, length: int, edits: int) -> list[str]:
         """The words, sorted, whose length is within ``edits`` of ``length``."""
         near = self._near.get((length, edits))

@@ -1,4 +1,4 @@
-"""Loading a folder of knowledge files, through the cache, with titles checked across files."""
+"""Loading a folder of knowledge files, with titles checked across files."""
 
 from __future__ import annotations
 
