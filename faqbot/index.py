@@ -220,7 +220,7 @@ def rewrite_terms(stems: list[str], lexicon: Lexicon) -> list[str]:
 
 
 def compile_drug(med: Medication, lexicon: Lexicon) -> CompiledDrug:
-    own_name = {stem(w) for key, _ in name_variants(med) for w in key}
+    own_name = _own_name(med, lexicon)
     entries = [_compile_entry(e, _matched_text(e, med), lexicon, own_name) for e in med.entries()]
     df = Counter(t for ce in entries for t in ce.terms)
     n = len(entries) or 1
@@ -234,6 +234,20 @@ def compile_drug(med: Medication, lexicon: Lexicon) -> CompiledDrug:
         speller=Speller(t for t in weights if t.isalnum()),
         titled=frozenset(t for ce in entries for t in ce.title_terms),
     )
+
+
+def _own_name(med: Medication, lexicon: Lexicon) -> set[str]:
+    """The stems of the words that name the drug in its own entries: its title's words, and
+    the words of its other names that are not ordinary words ("Tenso Stop" is a brand, but
+    "stop" is not a name) nor salts or forms ("sodium")."""
+    title = {w for w in normalize(med.title).split() if w not in lexicon.forms}
+    others = {
+        w
+        for key, _ in name_variants(med)
+        for w in key
+        if w not in lexicon.forms and not lexicon.is_word(w)
+    }
+    return {stem(w) for w in title | others}
 
 
 def _matched_text(entry: Entry, med: Medication) -> str:
