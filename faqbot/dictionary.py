@@ -63,7 +63,10 @@ class DrugDictionary(NamedTuple):
             return _combination_aliases(self, title)
         own = normalize(title)
         plain = " ".join(without_forms(own.split()))
-        runs = dict.fromkeys(r for r in (own, plain, self.core_of(title)) if r)
+        # A shorter name that is an ordinary word is another substance: Silver Nitrate is
+        # not silver, where Escitalopram Oxalate is escitalopram.
+        shorter = [r for r in (plain, self.core_of(title)) if r and not _ordinary(r)]
+        runs = dict.fromkeys([own, *shorter])
         drugs = dict.fromkeys(self.canonical[r] for r in runs if r in self.canonical)
         said = f" {normalize(mentioned)} "
         found = [r for r in runs if r != own and (r == plain or r in self.canonical)]
@@ -129,6 +132,20 @@ def without_forms(words: list[str]) -> list[str]:
     while end > start and words[end - 1] in salts:
         end -= 1
     return words[start:end] or words
+
+
+def _ordinary(name: str) -> bool:
+    """Whether every word of ``name`` is an ordinary word of the language ("silver")."""
+    words = _ordinary_words()
+    return all(w in words for w in name.split())
+
+
+@cache
+def _ordinary_words() -> frozenset[str]:
+    from faqbot.language import data_path
+    from faqbot.lexicon import LEXICON_FILE, load_lexicon
+
+    return load_lexicon(data_path(LEXICON_FILE)).english
 
 
 def _typeable(name: str) -> bool:
