@@ -39,6 +39,7 @@ class Slots(NamedTuple):
     auxiliary: frozenset[str] = frozenset()
     frame: frozenset[str] = frozenset()
     question: frozenset[str] = frozenset()
+    overview: frozenset[str] = frozenset()
     pointer: frozenset[str] = frozenset()
     medicine: frozenset[str] = frozenset()
     after_pointer: frozenset[str] = frozenset()

@@ -188,7 +188,8 @@ class Matcher:
             if topic_token(kind) not in terms:
                 terms.append(topic_token(kind))
         if not terms and not gated:
-            if mention.drugs and not slots.question.intersection(words):
+            rest = [w for i, w in said.items() if i not in own]
+            if mention.drugs and slots.overview.issuperset(rest):  # "tell me about X"
                 return self._overview(slug, drug)
             return self._abstain(slug, drug, [])
         about_page = NOTE_TOPIC in terms
