@@ -177,7 +177,8 @@ class Matcher:
         said = {i: ("it" if i in own else w) for i, w in enumerate(words) if i not in aside}
         kept = [w for i, w in said.items() if i not in companions]
         topics = self.index.lexicon.topics
-        asked = topics.find(list(said.values()))  # with companions: "with alcohol" asks of it
+        # With companions ("with alcohol" asks about alcohol) and typos fixed ("msis a dose").
+        asked = topics.find([self._typo_fixed(w, drug, budget) for w in said.values()])
         if mention.combined:  # "taking A and B together", of the page about A + B
             asked = tuple(t for t in asked if t not in topics.of_two(asked))
         gated = topics.gated(asked)
@@ -219,6 +220,12 @@ class Matcher:
         if confidence < self.threshold:
             return self._abstain(slug, drug, ranked, confidence)
         return Match(Status.ANSWERED, slug, best.entry.entry, round(min(confidence, 1.0), 3))
+
+    def _typo_fixed(self, word: str, drug: CompiledDrug, budget: Budget) -> str:
+        """``word``, or the known word it misspells (stemmed, as topics read words)."""
+        if word == "it" or self.index.lexicon.is_word(word) or not word.isalpha():
+            return word
+        return self._spell(stem(word), drug, budget)
 
     def _not_covered(self, slug: str, drug: CompiledDrug, topic: str) -> Match:
         """The honest reply when the page has no entry on the ``topic`` asked (as a reply
