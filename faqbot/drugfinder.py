@@ -106,17 +106,24 @@ def _near_names(word: str, index: Index, budget: Budget) -> Near:
     starts = _starting_with(word, index)
     if starts:
         return Near(starts, [], False)
-    if not budget.spend(len(index.name_word_list)):
+    names = _same_first_letter(word, index.name_word_list)
+    if not budget.spend(len(names)):
         return Near([], None, False)  # left as typed
     from rapidfuzz import fuzz, process  # here: the one-shot path rarely needs it
 
-    found = process.extract(
-        word, index.name_word_list, scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF, limit=3
-    )
+    found = process.extract(word, names, scorer=fuzz.ratio, score_cutoff=NAME_CUTOFF, limit=3)
     endings = index.lexicon.drug_suffixes
     suffixes = [s for s in endings if word.endswith(s)] if word.endswith(endings) else []
     kept = [(w, s) for w, s, _ in found if s >= SUFFIX_CUTOFF or _shares(w, suffixes)]
     return Near([], kept, bool(suffixes))
+
+
+def _same_first_letter(word: str, names: list[str]) -> list[str]:
+    """The names (sorted) that begin as ``word`` does: a misspelt name keeps its first letter
+    far more often than not, and comparing with a twentieth of the names is that much faster."""
+    start = bisect_left(names, word[:1])
+    end = bisect_left(names, chr(ord(word[0]) + 1)) if word else start
+    return names[start:end]
 
 
 def _correct_name(

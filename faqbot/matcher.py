@@ -449,10 +449,20 @@ def _not_the_point(words: list[str], own: set[int], lexicon: Lexicon) -> set[int
 
 
 def _companion_drugs_named(words: list[str], mention: DrugMention, slots: Slots) -> set[str]:
-    """The drugs named beside another ("with alcohol", "and advil"): companions."""
+    """The drugs named beside another ("with alcohol", "alcohol with it", "and advil"):
+    companions."""
     return {
-        slug for slug, span in mention.spans.items() if span and _after_with(words, span[0], slots)
+        slug
+        for slug, span in mention.spans.items()
+        if span and (_after_with(words, span[0], slots) or _before_with_it(words, span[-1], slots))
     }
+
+
+def _before_with_it(words: list[str], i: int, slots: Slots) -> bool:
+    """Whether ``words[i]`` comes before "with it", "and this"... ("drink alcohol with it")."""
+    return (
+        i + 2 < len(words) and words[i + 1] in slots.companion and words[i + 2] in slots.references
+    )
 
 
 def _after_with(words: list[str], i: int, slots: Slots) -> bool:

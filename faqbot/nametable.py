@@ -73,17 +73,24 @@ class NameTable:
         self._names = Packed(ordered)
         self._shown = Packed(shown)
         self._display = array("I", (number.get(names[n] or "", _SAME) for n in ordered))
-        self._buckets: dict[tuple[str, int], list[str]] = {}  # made when first needed
+        # One-word names by first letter and length, each bucket one string: a misspelling
+        # is compared with a few hundred names, and the buckets load as fast as the names.
+        buckets: dict[tuple[str, int], list[str]] = {}
+        for name in ordered:
+            if " " not in name:
+                buckets.setdefault((name[:1], len(name)), []).append(name)
+        self._buckets = {key: "\n".join(found) for key, found in buckets.items()}
 
     def __len__(self) -> int:
         return len(self._names)
 
-    def __getstate__(self) -> tuple[Packed, Packed, array[int]]:
-        return self._names, self._shown, self._display
+    def __getstate__(self) -> tuple[Packed, Packed, array[int], dict[tuple[str, int], str]]:
+        return self._names, self._shown, self._display, self._buckets
 
-    def __setstate__(self, state: tuple[Packed, Packed, array[int]]) -> None:
-        self._names, self._shown, self._display = state
-        self._buckets = {}
+    def __setstate__(
+        self, state: tuple[Packed, Packed, array[int], dict[tuple[str, int], str]]
+    ) -> None:
+        self._names, self._shown, self._display, self._buckets = state
 
     def _find(self, name: str) -> int:
         """Where ``name`` is or would be in the sorted names."""
@@ -126,16 +133,7 @@ class NameTable:
         the same length."""
         found: list[str] = []
         for n in range(len(word) - LENGTH_SLACK, len(word) + LENGTH_SLACK + 1):
-            found += self._bucket(word[:1], n)
+            bucket = self._buckets.get((word[:1], n))
+            if bucket:
+                found += bucket.split("\n")
         return found
-
-    def _bucket(self, letter: str, length: int) -> list[str]:
-        key = (letter, length)
-        bucket = self._buckets.get(key)
-        if bucket is None:
-            if not self._buckets:  # first use: sort every one-word name into its bucket
-                for name in self._names:
-                    if " " not in name:
-                        self._buckets.setdefault((name[:1], len(name)), []).append(name)
-            bucket = self._buckets.setdefault(key, [])
-        return bucket
