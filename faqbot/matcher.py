@@ -85,9 +85,18 @@ class Matcher:
         if mention.ambiguous:
             titles = tuple(self.index.medications[s].title for s in mention.ambiguous[:6])
             return Match(Status.CLARIFY, suggestions=titles, reason=Reason.AMBIGUOUS_DRUG)
-        beside = _companion_drugs_named(words, mention, self.index.lexicon.slots)
-        if mention.drugs and context in self.index.medications and set(mention.drugs) <= beside:
-            # "can i drink alcohol with it": alcohol is with the drug talked about
+        slots = self.index.lexicon.slots
+        beside = _companion_drugs_named(words, mention, slots)
+        talked_about = context in self.index.medications and context not in mention.drugs
+        pointing = bool(slots.pointer.intersection(words))  # "it", "this medication"
+        if (
+            context
+            and talked_about
+            and mention.drugs
+            and (pointing or set(mention.drugs) <= beside)
+        ):
+            # "can i drink alcohol while taking this medication": alcohol is a companion of
+            # the drug talked about
             return self._match_in(context, words, mention, budget)
         drug = self._focus(mention, context)
         if drug is None:
