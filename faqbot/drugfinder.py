@@ -13,6 +13,7 @@ from faqbot.spelling import MAX_WORD, Budget
 __all__ = ["DrugMention", "find_drugs"]
 
 NAME_CUTOFF = 80.0  # fuzz.ratio a misspelt name must reach
+CLEAR_NAME = 90.0  # a misspelt name this close is taken for the name, whatever else it is near
 LOOKALIKE_MARGIN = 5.0  # two names closer than this to the typed word are a tie: ask
 SUFFIX_CUTOFF = 85.0  # a name without the typed word's drug ending ("codone") needs this
 PREFIX_MIN = 4  # a shorter beginning of a name ("hyd") is not taken for it
@@ -48,7 +49,10 @@ def find_drugs(words: list[str], index: Index, budget: Budget) -> DrugMention:
     _other_drugs(words, index, mention)
     corrected = list(words)
     near: dict[str, Near] = {}  # each word is looked up once
+    pointers = index.lexicon.slots.pointer
     for i, word in enumerate(words):
+        if i and words[i - 1] in pointers:
+            continue  # "this medictaion": what points at a drug is not its name
         if i not in mention.others and _could_be_name(word, index):
             if word not in near:
                 near[word] = _near_names(word, index, budget)
@@ -149,6 +153,8 @@ def _correct_name(
             mention.others[i] = word  # "hydrocodone" is not "hydrocortisone"
         return
     best, score = found[0]
+    if score < CLEAR_NAME and _ordinary_typo(word, index, budget):
+        return  # "tare" is "take" misspelt sooner than a drug's name
     if _real_drug_as_close(word, score, index, budget):
         mention.others[i] = word  # "glimipizide" may be glimepiride as well as glipizide
         return
@@ -162,6 +168,12 @@ def _correct_name(
         _ask_between([best, *rivals], i, index, mention)
         return
     corrected[i] = best
+
+
+def _ordinary_typo(word: str, index: Index, budget: Budget) -> bool:
+    """Whether ``word`` is one edit from an ordinary word."""
+    found = index.speller.nearest(stem(word), budget)
+    return found is not None and found[1] <= 1
 
 
 def _real_drug_as_close(word: str, score: float, index: Index, budget: Budget) -> bool:
