@@ -6,7 +6,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import NamedTuple
 
-from faqbot.index import PART, Index
+from faqbot.index import PART, TITLE, Index
 from faqbot.normalize import normalize, stem
 from faqbot.spelling import MAX_WORD, Budget
 
@@ -235,7 +235,8 @@ def _exact_names(
         for n in lengths.get(words[i], ()):
             key = tuple(words[i : i + n])
             owners = index.names.get(key) if i + n <= len(words) else None
-            if owners and not forms.issuperset(key):  # "gel", "sodium" name no drug
+            # "gel", "sodium" name no drug, unless a page is called just that ("Magnesium")
+            if owners and (TITLE in owners.values() or not forms.issuperset(key)):
                 common = all(index.is_known(w) or index.is_known(stem(w)) for w in key)
                 groups.append((owners, range(i, i + n), common))
                 mention.positions.update(range(i, i + n))

@@ -22,7 +22,7 @@ from faqbot.spelling import MAX_WORD, Budget, correct_with
 __all__ = ["THRESHOLD", "Match", "Matcher"]
 
 
-THRESHOLD = 0.4  # below this confidence the matcher abstains
+THRESHOLD = 0.5  # below this confidence the matcher abstains (calibrated: see faqbot eval)
 TITLE_SHARE = 0.3  # how much of an entry's rank rides on its title being asked
 MARGIN_SHARE = 0.5  # how much of the confidence a close runner-up takes away
 # Words of a question read; the rest is ignored. The longest of 325 real consumer questions
@@ -36,7 +36,7 @@ OVERVIEW_CONFIDENCE = 0.7  # the drug named and nothing else asked: its usage
 STRANGER_WEIGHT = 0.6  # a word neither the drug nor the lexicon knows, of the uncovered weight
 TOPIC_CONFIDENCE = 0.6  # an entry on the (gated) topic asked, whatever the other words
 MENTION_CONFIDENCE = 0.45  # an entry whose text (not its title) speaks of the topic asked
-GENERAL_CONFIDENCE = 0.5  # at most, for what a page says of other medicines in general
+GENERAL_CONFIDENCE = 0.55  # at most, for what a page says of other medicines in general
 OFF_TOPIC_SHARE = 0.6  # of the confidence left to an entry on a gated topic nobody asked about
 NOTE_TOPIC = "@note"  # the lexicon's token for questions about the page itself
 
@@ -191,6 +191,8 @@ class Matcher:
         if mention.combined:  # "taking A and B together", of the page about A + B
             asked = tuple(t for t in asked if t not in topics.of_two(asked))
         gated = topics.gated(asked)
+        if not gated and any(_beside_with(words, i, slots) for i in with_drugs):
+            gated = topics.of_two(topics.topics)  # "is it ok with ibuprofen": interactions
         terms = self.terms(kept, drug, budget)
         if len(mention.drugs) > 1 or companions:
             terms.append(OTHER_MEDICATION)
@@ -211,7 +213,11 @@ class Matcher:
             # An interaction question naming a drug: an entry that names it first; failing
             # that, what the page says of other medicines in general, less surely.
             names = self._companion_words(words, sorted(with_drugs), mention)
-            naming = [ce for ce in among if names.intersection(ce.terms)]
+            naming = [
+                ce
+                for ce in drug.entries
+                if ce.entry.kind != "note" and names.intersection(ce.terms)
+            ]
             among, ceiling = (naming, 1.0) if naming else (among, GENERAL_CONFIDENCE)
         ranked = self._scored(terms, drug, among)
         if not ranked:
