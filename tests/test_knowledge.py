@@ -452,3 +452,20 @@ def test_write_atomic_interrupted_while_writing(tmp_path: Path) -> None:
     with mock.patch("os.fsync", side_effect=KeyboardInterrupt), pytest.raises(KeyboardInterrupt):
         write_atomic(path, "new")
     assert _siblings(path) == []
+
+
+@pytest.mark.parametrize(
+    ("aliases", "message"),
+    [
+        ("[Examplex, examplex]", "repeats an earlier alias"),
+        ("[Fictazepam]", "repeats the title"),
+        ('["123"]', "has no letters"),
+        ("[" + " ".join(["word"] * 17) + "]", "longer than 16 words"),
+    ],
+)
+def test_check_validates_aliases(aliases: str, message: str) -> None:
+    """`faqbot check` names each alias that can name no medication, or names it twice."""
+    text = f"format: 1\ntitle: Fictazepam\naliases: {aliases}\nusage:\n  text: For tests.\n"
+    with pytest.raises(KnowledgeError) as e:
+        parse_medication(text, Path("fictazepam.yaml"))
+    assert any(message in p.message and p.line == 3 for p in e.value.problems), e.value.problems

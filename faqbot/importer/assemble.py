@@ -17,7 +17,9 @@ from faqbot.importer.lines import Line, render, tokenize
 from faqbot.importer.parts import Parts
 from faqbot.importer.side_effects import read_side_effects
 from faqbot.importer.text import plain_text, words
+from faqbot.knowledge.reading import MAX_ALIAS_WORDS
 from faqbot.models import Dropped, Faq, Medication, Section, SideEffect, Source
+from faqbot.normalize import normalize
 from faqbot.slug import slugify
 
 __all__ = ["import_page"]
@@ -166,11 +168,12 @@ def _aliases(title: str, generic_name: str | None, text: str) -> tuple[str, ...]
     if generic_name and _looks_like_name(generic_name):
         found.append(generic_name)
     found += dictionary().aliases(title, text)
-    seen = {title.casefold()}
+    seen = {normalize(title)}
     unique = []
     for alias in found:
-        if alias and alias.casefold() not in seen:
-            seen.add(alias.casefold())
+        name = normalize(alias)
+        if name and name not in seen and len(name.split()) <= MAX_ALIAS_WORDS:
+            seen.add(name)
             unique.append(alias)
     return tuple(unique)
 

@@ -29,6 +29,7 @@ from faqbot.knowledge.fields import (
     MAX_BYTES_ADVICE,
 )
 from faqbot.models import Dropped, Faq, Medication, Section, SideEffect, Source
+from faqbot.normalize import normalize
 from faqbot.slug import slugify
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ except ImportError:  # pragma: no cover - PyYAML without libyaml: slower, same r
 __all__ = ["MAX_PROBLEMS", "capped", "check_file", "load_yaml", "parse_medication", "read_text"]
 
 MAX_PROBLEMS = 100  # the problems reported of one file; the rest are only counted
+MAX_ALIAS_WORDS = 16  # an alias is a name ("Paracetamol + Codeine Phosphate"), not a sentence
 
 Loc = tuple[object, ...]  # where a value sits in the document: ("faqs", 2, "answer")
 _T = TypeVar("_T")
@@ -416,6 +418,28 @@ class _Reader:
         found = (self.check_text(item, where) for where, item in self.items(m, loc, key))
         return tuple(t for t in found if t is not None)
 
+    def aliases(self, m: dict[Any, Any], title: str) -> tuple[str, ...]:
+        """The medication's other names: each a name (letters in it, a few words), none
+        repeating the title or another alias."""
+        seen = {normalize(title)}
+        found: list[str] = []
+        for where, item in self.items(m, (), "aliases"):
+            alias = self.check_text(item, where)
+            if alias is None:
+                continue
+            name = normalize(alias)
+            if not any(c.isalpha() for c in name):
+                self.note(where, f"alias {alias!r} has no letters: it can name no medication")
+            elif len(name.split()) > MAX_ALIAS_WORDS:
+                self.note(where, f"alias {alias!r} is longer than {MAX_ALIAS_WORDS} words")
+            elif name in seen:
+                said = "the title" if name == normalize(title) else "an earlier alias"
+                self.note(where, f"alias {alias!r} repeats {said}; remove it")
+            else:
+                seen.add(name)
+                found.append(alias)
+        return tuple(found)
+
     def entries(
         self,
         m: dict[Any, Any],
@@ -460,7 +484,7 @@ class _Reader:
         med = Medication(
             title=title or "",
             generic_name=self.text(m, (), "generic_name", required=False),
-            aliases=self.texts(m, (), "aliases"),
+            aliases=self.aliases(m, title or ""),
             intro=self.text(m, (), "intro", required=False),
             usage=self.prose(m, "usage", "Usage"),
             how_it_works=self.prose(m, "how_it_works", "How it works"),
