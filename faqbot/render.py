@@ -38,7 +38,8 @@ class Style:
 
 
 def to_dict(answer: Answer) -> dict[str, Any]:
-    """The JSON contract: question, answer, entry, confidence, suggestions, urgent, disclaimer."""
+    """The JSON contract: question, answer, entry, confidence, suggestions, urgent, disclaimer,
+    status and reason."""
     entry = answer.entry
     return {
         "question": answer.question,
@@ -50,6 +51,8 @@ def to_dict(answer: Answer) -> dict[str, Any]:
         "suggestions": list(answer.suggestions),
         "urgent": answer.urgent,
         "disclaimer": answer.disclaimer,
+        "status": str(answer.status),
+        "reason": str(answer.reason) or None,
     }
 
 

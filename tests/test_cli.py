@@ -165,7 +165,10 @@ def test_ask_json_follows_the_contract(capsys: pytest.CaptureFixture[str]) -> No
         "suggestions",
         "urgent",
         "disclaimer",
+        "status",
+        "reason",
     }
+    assert (reply["status"], reply["reason"]) == ("answered", None)
     assert reply["entry"]["id"] == "milnacipran:faqs/is-milnacipran-addictive"
     assert reply["entry"]["kind"] == "faq"
     assert reply["entry"]["drug"] == "Milnacipran"

@@ -123,8 +123,9 @@ def _plain(text: str) -> str:
 def _askable(med: Medication) -> list[Entry]:
     """The entries asked about: not notes or sections, nor side effects (or FAQs) whose name
     (or question) the page has twice, since no question could tell those apart, nor "side
-    effects" named after the drug or one of its ingredients (a per-ingredient heading that
-    the page's list made an item: "can cefalexin + bromhexine cause cefalexin" asks nothing)."""
+    effects" named after the drug or one of its ingredients, or after a heading of the list
+    ("Common", "From metformin": headings the page's list made items; "can cefalexin +
+    bromhexine cause cefalexin" asks nothing)."""
     entries = [e for e in med.entries() if e.kind in KINDS]
     seen = Counter((e.kind, e.title.casefold()) for e in entries)
     ids = Counter(e.id for e in entries)
@@ -134,8 +135,22 @@ def _askable(med: Medication) -> list[Entry]:
         for e in entries
         if seen[e.kind, e.title.casefold()] == 1
         and ids[e.id] == 1
-        and not (e.kind == "side_effect" and _plain(e.title) in names)
+        and not (e.kind == "side_effect" and (_plain(e.title) in names or _heading(e.title)))
     ]
+
+
+# Words of a heading of the side-effect list that the page's list made an item ("Common",
+# "Less common side effects", "From metformin"): asked about, they ask for the list.
+_HEADING_WORDS = frozenset(
+    {"common", "uncommon", "less", "more", "rare", "very", "other", "others", "serious"}
+    | {"severe", "mild", "possible", "frequent", "infrequent", "side", "effects", "effect"}
+    | {"reactions", "and", "or"}
+)
+
+
+def _heading(name: str) -> bool:
+    words = _plain(name).split()
+    return bool(words) and (words[0] == "from" or all(w in _HEADING_WORDS for w in words))
 
 
 def _related(entries: list[Entry]) -> dict[str, list[str]]:

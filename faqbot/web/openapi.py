@@ -8,6 +8,7 @@ from typing import Any, get_args
 from faqbot.answer import EntryRef
 from faqbot.bot import MAX_QUESTION
 from faqbot.models import EntryKind
+from faqbot.outcome import Reason, Status
 
 __all__ = ["ENTRY_KINDS", "MAX_DRUGS", "openapi_schema"]
 
@@ -40,6 +41,8 @@ _ANSWER = {
         "suggestions",
         "urgent",
         "disclaimer",
+        "status",
+        "reason",
         "session_id",
         "drug",
     ],
@@ -60,6 +63,20 @@ _ANSWER = {
         },
         "urgent": {"type": "boolean", "description": "The question may describe an emergency."},
         "disclaimer": {"type": "string", "description": "Always shown under the answer."},
+        "status": {
+            "type": "string",
+            "enum": [s.value for s in Status],
+            "description": "answered: an entry answers; abstained: the knowledge does not "
+            "(said so, with what it covers); clarify: which drug?; smalltalk.",
+        },
+        "reason": {
+            "type": ["string", "null"],
+            "enum": [r.value for r in Reason if r.value] + [None],
+            "description": "Why no entry answers (unknown_drug: no page for the drug named; "
+            "topic_not_covered: the page has nothing on the topic asked; low_confidence; "
+            "no_drug; ambiguous_drug), or how the entry was found (overview, topic, chosen, "
+            "overdose); null when answered on the question's own words.",
+        },
         "session_id": {"type": "string", "description": "Send it back to continue."},
         "drug": {"type": ["string", "null"], "description": "The drug in focus, if any."},
     },
