@@ -27,6 +27,7 @@ TITLE_WEIGHT = 1.0
 TOPIC_WEIGHT = 1.0
 SIDE_EFFECT_TOPIC_WEIGHT = 0.6
 TEXT_WEIGHT = 0.6
+SIDE_EFFECT_TEXT_WEIGHT = 0.9  # a side effect's text names the symptoms it stands for
 # A word a lexicon phrase stood in for ("dose" in "miss a dose") counts this share of it:
 # asking about "dose" is not asking about missing one.
 ORIGINAL_SHARE = 0.25
@@ -284,7 +285,7 @@ def _compile_entry(entry: Entry, text: str, lexicon: Lexicon, own_name: set[str]
         title.add(topic_token(entry.kind))
     elif entry.kind == "side_effect":
         terms.setdefault(topic_token("side_effects"), SIDE_EFFECT_TOPIC_WEIGHT)
-    add(text, TEXT_WEIGHT)
+    add(text, SIDE_EFFECT_TEXT_WEIGHT if entry.kind == "side_effect" else TEXT_WEIGHT)
 
     def said(text: str) -> list[str]:
         return [("it" if stem(w) in own_name else w) for w in normalize(text).split()]

@@ -24,6 +24,7 @@ from faqbot.knowledge import (
     writing,
 )
 from faqbot.models import Dropped, Faq, Medication, Section, SideEffect, Source
+from faqbot.normalize import normalize
 from faqbot.slug import slugify
 
 DATA = Path(__file__).parent / "data"
@@ -61,6 +62,18 @@ def _unique(entries: st.SearchStrategy[object], name: str) -> st.SearchStrategy[
     return st.lists(entries, max_size=3, unique_by=lambda e: slugify(getattr(e, name))).map(tuple)
 
 
+def _valid_aliases(med: Medication) -> Medication:
+    """``med`` with only the aliases `faqbot check` takes: letters in them, a few words, none
+    repeating the title or an earlier alias."""
+    seen, kept = {normalize(med.title)}, []
+    for alias in med.aliases:
+        name = normalize(alias)
+        if any(c.isalpha() for c in name) and len(name.split()) <= 16 and name not in seen:
+            seen.add(name)
+            kept.append(alias)
+    return med._replace(aliases=tuple(kept))
+
+
 MEDICATIONS = st.builds(
     Medication,
     title=TEXT,
@@ -86,7 +99,7 @@ MEDICATIONS = st.builds(
         st.none() | st.text("0123456789abcdef", min_size=64, max_size=64),
     ),
     dropped=st.lists(st.builds(Dropped, TEXT, TEXT), max_size=2).map(tuple),
-)
+).map(_valid_aliases)
 
 
 @given(MEDICATIONS)
