@@ -146,6 +146,7 @@ def worker_faqbot(args: argparse.Namespace) -> Result:
     start = time.perf_counter()
     bot = Bot(load_knowledge(args.knowledge, args.cache, _key_file(args.cache)))
     load_s = time.perf_counter() - start
+    bot.warm()  # as `faqbot serve` and the chat do at start
     compiled = bot.index._compiled  # looked at to tell the questions that compiled a drug
     samples, first = [], []
     watch = _GcWatch()

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from faqbot import cache
+from faqbot import cache, triage
 from faqbot.answer import GENERIC_DISCLAIMER, Answer, EntryRef
 from faqbot.files import knowledge_files
 from faqbot.index import Index, build_index
@@ -80,6 +80,14 @@ class Bot:
     def __init__(self, index: Index, matcher: Matcher | None = None) -> None:
         self.index = index
         self.matcher = matcher or Matcher(index)
+
+    def warm(self) -> None:
+        """Make now what the first questions would otherwise make (the triage patterns, the
+        spellers, the typo tools): for a long-running process, at start."""
+        from rapidfuzz import fuzz, process  # noqa: F401  (imported now, not by a question)
+
+        triage.warm()
+        _ = self.index.speller, self.index.lexicon_speller
 
     def ask(self, question: str, context: str | None = None) -> Answer:
         """Answer ``question``; ``context`` is the slug of the drug talked about so far."""

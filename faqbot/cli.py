@@ -320,8 +320,10 @@ def _serve(args: SimpleNamespace) -> int:
         raise FaqbotError(
             f"the web server needs the 'web' extra ({e.name} is missing): pip install 'faqbot[web]'"
         ) from None
+    bot = _bot(args)
+    bot.warm()  # before the first request, not during it
     serve(
-        _bot(args),
+        bot,
         host=args.host,
         port=args.port,
         allow_origins=args.cors,
@@ -353,4 +355,5 @@ def _chat(args: SimpleNamespace) -> int:
         return 0
     no_color = args.no_color or bool(os.environ.get("NO_COLOR"))
     color = not no_color and sys.stdout.isatty()
+    session.bot.warm()  # while the prompt is drawn, not on the first question
     return Repl(session, color=color, history=open_history(history_file())).run()

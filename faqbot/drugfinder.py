@@ -172,7 +172,7 @@ def _correct_name(
 
 def _ordinary_typo(word: str, index: Index, budget: Budget) -> bool:
     """Whether ``word`` is one edit from an ordinary word."""
-    found = index.speller.nearest(stem(word), budget)
+    found = index.speller.nearest_alike(stem(word), budget)
     return found is not None and found[1] <= 1
 
 

@@ -31,7 +31,6 @@ SIDE_EFFECT_TEXT_WEIGHT = 0.9  # a side effect's text names the symptoms it stan
 # A word a lexicon phrase stood in for ("dose" in "miss a dose") counts this share of it:
 # asking about "dose" is not asking about missing one.
 ORIGINAL_SHARE = 0.25
-TEXT_TOPIC_KINDS = ("faq", "section")  # entries whose text's topics are looked for too
 PRECOMPILED_DRUGS = 20  # an index of at most this many drugs is cached with its drugs compiled
 
 _NAME_SPLIT = re.compile(r"\s*(?:\+|/|,|&|\band\b|\bwith\b)\s*")
@@ -45,7 +44,6 @@ class CompiledEntry(NamedTuple):
     terms: dict[str, float]
     title_terms: tuple[str, ...]
     topics: tuple[str, ...] = ()  # what its kind or title is about
-    mentions: tuple[str, ...] = ()  # other topics its text speaks of (FAQ answers, sections)
 
 
 class CompiledDrug(NamedTuple):
@@ -291,7 +289,4 @@ def _compile_entry(entry: Entry, text: str, lexicon: Lexicon, own_name: set[str]
         return [("it" if stem(w) in own_name else w) for w in normalize(text).split()]
 
     topics = lexicon.topics.of_entry(entry.kind, said(entry.title))
-    mentioned = lexicon.topics.find(said(text)) if entry.kind in TEXT_TOPIC_KINDS else ()
-    return CompiledEntry(
-        entry, terms, tuple(title), tuple(sorted(topics)), tuple(sorted(set(mentioned) - topics))
-    )
+    return CompiledEntry(entry, terms, tuple(title), tuple(sorted(topics)))

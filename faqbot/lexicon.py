@@ -47,13 +47,11 @@ class Slots(NamedTuple):
     also_pointing: frozenset[str] = frozenset()
     clock: frozenset[str] = frozenset()
 
-    @property
     def references(self) -> frozenset[str]:
         """Words that point back at the drug in focus ("it", "this med", "they")."""
         pointing = self.pointer | self.medicine | self.after_pointer | self.also_pointing
         return pointing - self.elsewhere
 
-    @property
     def medicine_stems(self) -> frozenset[str]:
         """The stems of the words for a medicine."""
         return frozenset(stem(w) for w in self.medicine)
@@ -92,6 +90,8 @@ class Lexicon:
         self.forms = forms  # salts, forms, release words: never the point of a question
         self.units = units  # of strength: "10 mg" is which product, not what is asked
         self.slots = slots or Slots()
+        self.references = self.slots.references()  # made once: asked of every question
+        self.medicine_stems = self.slots.medicine_stems()
 
     def __repr__(self) -> str:
         return f"<Lexicon of {len(self.phrases)} phrases>"

@@ -35,7 +35,6 @@ OTHER_MEDICATION = "other_medication"  # the lexicon's concept for "other drugs"
 OVERVIEW_CONFIDENCE = 0.7  # the drug named and nothing else asked: its usage
 STRANGER_WEIGHT = 0.6  # a word neither the drug nor the lexicon knows, of the uncovered weight
 TOPIC_CONFIDENCE = 0.6  # an entry on the (gated) topic asked, whatever the other words
-MENTION_CONFIDENCE = 0.45  # an entry whose text (not its title) speaks of the topic asked
 GENERAL_CONFIDENCE = 0.55  # at most, for what a page says of other medicines in general
 OFF_TOPIC_SHARE = 0.6  # of the confidence left to an entry on a gated topic nobody asked about
 NOTE_TOPIC = "@note"  # the lexicon's token for questions about the page itself
@@ -175,7 +174,8 @@ class Matcher:
         # typo ("advice").
         slots = self.index.lexicon.slots
         companions = {i for i in unknown + named if _beside_with(words, i, slots)}
-        pointed = bool(mention.drugs or slots.references.intersection(words))  # a name, or "it"
+        references = self.index.lexicon.references
+        pointed = bool(mention.drugs or references.intersection(words))  # a name, or "it"
         if not pointed and (named or companions or self._stranger(words, unknown, drug, budget)):
             return _no_page(mention)
         # Other drugs named beside this one are companions: "with alcohol", "and advil".
@@ -205,7 +205,7 @@ class Matcher:
                 return self._overview(slug, drug)
             return self._abstain(slug, drug, [])
         about_page = NOTE_TOPIC in terms
-        among, sure = _answerable(drug, gated, lambda ce: bool(topics.gated(ce.topics)), about_page)
+        among = _answerable(drug, gated, about_page)
         if not among:
             return self._not_covered(slug, drug, topics.label(gated[0]))
         ceiling = 1.0
@@ -222,13 +222,14 @@ class Matcher:
         ranked = self._scored(terms, drug, among)
         if not ranked:
             if len(among) == 1:  # the page's one entry on what was asked
-                return Match(Status.ANSWERED, slug, among[0].entry, sure, reason=Reason.TOPIC)
+                found = among[0].entry
+                return Match(Status.ANSWERED, slug, found, TOPIC_CONFIDENCE, reason=Reason.TOPIC)
             return self._abstain(slug, drug, [Scored(0.0, 0.0, ce) for ce in among])
         best = ranked[0]
         doubt = _runner_up(ranked) / best.rank if best.rank else 1.0
         confidence = best.coverage * (1 - MARGIN_SHARE * doubt)
         if gated:  # on the topic asked: the words around it matter less
-            confidence = max(confidence, sure * (1 - MARGIN_SHARE * doubt))
+            confidence = max(confidence, TOPIC_CONFIDENCE * (1 - MARGIN_SHARE * doubt))
         elif topics.gated(best.entry.topics):  # on a topic that was not asked
             confidence *= OFF_TOPIC_SHARE
         confidence = min(confidence, ceiling)
@@ -298,7 +299,7 @@ class Matcher:
             s = self._spell(stem(w), drug, budget) if not lexicon.is_word(w) else stem(w)
             stems.extend(self._split(s, drug))
         stop = lexicon.stopwords
-        first = _companion_drugs(lexicon.rewrite(stems), lexicon.concepts, lexicon.slots)
+        first = _companion_drugs(lexicon.rewrite(stems), lexicon.concepts, lexicon.medicine_stems)
         return [t for t in lexicon.rewrite([t for t in first if t not in stop]) if t not in stop]
 
     def _known(self, word: str, drug: CompiledDrug) -> bool:
@@ -397,26 +398,18 @@ _NEVER_SUGGESTED = frozenset(["note", "side_effect"])
 
 
 def _answerable(
-    drug: CompiledDrug,
-    gated: tuple[str, ...],
-    gate: Callable[[CompiledEntry], bool],
-    about_page: bool,
-) -> tuple[list[CompiledEntry], float]:
-    """The entries that may answer, and how sure an entry on the topic asked is: those on a
-    gated topic asked, if one was (else those whose text speaks of it, less surely), and never
-    the page's closing note, unless the question is ``about_page`` itself: the note is about
-    the page, never about the drug."""
-    entries, sure = drug.entries, TOPIC_CONFIDENCE
+    drug: CompiledDrug, gated: tuple[str, ...], about_page: bool
+) -> list[CompiledEntry]:
+    """The entries that may answer: those on a gated topic asked, if one was, and never the
+    page's closing note, unless the question is ``about_page`` itself: the note is about the
+    page, never about the drug."""
+    entries = drug.entries
     if gated:
         wanted = set(gated)
-        on_it = [ce for ce in entries if wanted.intersection(ce.topics)]
-        if not on_it:  # an entry about no other such topic, whose text speaks of it
-            on_it = [ce for ce in entries if wanted.intersection(ce.mentions) and not gate(ce)]
-            sure = MENTION_CONFIDENCE
-        entries = on_it
+        entries = [ce for ce in entries if wanted.intersection(ce.topics)]
     if not about_page:
         entries = [ce for ce in entries if ce.entry.kind != "note"]
-    return entries, sure
+    return entries
 
 
 def _no_page(mention: DrugMention) -> Match:
@@ -476,7 +469,9 @@ def _companion_drugs_named(words: list[str], mention: DrugMention, slots: Slots)
 def _before_with_it(words: list[str], i: int, slots: Slots) -> bool:
     """Whether ``words[i]`` comes before "with it", "and this"... ("drink alcohol with it")."""
     return (
-        i + 2 < len(words) and words[i + 1] in slots.companion and words[i + 2] in slots.references
+        i + 2 < len(words)
+        and words[i + 1] in slots.companion
+        and words[i + 2] in slots.references()
     )
 
 
@@ -520,10 +515,11 @@ def _canonical(words: list[str], slots: Slots) -> list[str]:
     return out
 
 
-def _companion_drugs(terms: list[str], concepts: frozenset[str], slots: Slots) -> list[str]:
+def _companion_drugs(
+    terms: list[str], concepts: frozenset[str], medicine: frozenset[str]
+) -> list[str]:
     """ "blood pressure pills", "anxiety meds": another medication, named by what it is for."""
     out: list[str] = []
-    medicine = slots.medicine_stems
     for t in terms:
         if t in medicine:
             if out and out[-1] in concepts and not out[-1].startswith("@"):

@@ -60,7 +60,10 @@ class Topics:
         hits: list[tuple[int, int, int, str]] = []  # (topic order, start, end, topic)
         for i, w in enumerate(stems):
             for phrase, topic in self._by_first.get(w, ()):
-                end = _match(phrase, stems, i)
+                if GAP in phrase:
+                    end = _match(phrase, stems, i)
+                else:  # most phrases: the words themselves, in a row
+                    end = i + len(phrase) if tuple(stems[i : i + len(phrase)]) == phrase else 0
                 if end:
                     hits.append((self._order[topic], i, end, topic))
         hits.sort()

@@ -26,7 +26,7 @@ from typing import NamedTuple
 from faqbot.models import Entry
 from faqbot.normalize import normalize
 
-__all__ = ["URGENT_NOTICE", "is_overdose", "is_urgent", "overdose_entry"]
+__all__ = ["URGENT_NOTICE", "is_overdose", "is_urgent", "overdose_entry", "warm"]
 
 TRIAGE_FILE = os.path.join(os.path.dirname(__file__), "language", "en", "triage.txt")
 
@@ -100,6 +100,10 @@ class _Section:
         """Whether the section matches in ``clause``."""
         return next(self.finditer(clause), None) is not None
 
+    def compile(self) -> None:
+        if self._pattern is None:
+            self._pattern = _words(_SECTIONS, self.name)
+
 
 class _Context(NamedTuple):
     """The words read around a match, compiled the first time one is needed."""
@@ -147,6 +151,15 @@ _CRISIS = _Section("crisis")
 _EVENTS = (_Section("event"), _Section("overdose_event"))
 _TOPICS = (_Section("topic"), _Section("overdose_topic"))
 _OVERDOSE = (_EVENTS[1], _TOPICS[1])
+
+
+def warm() -> None:
+    """Compile every pattern now, as a long-running process does at start, so that no
+    question pays for it (a one-shot answer compiles only what its question needs)."""
+    for section in (_CRISIS, *_EVENTS, *_TOPICS):
+        section.compile()
+    _context()
+    _titles()
 
 
 def is_urgent(question: str) -> bool:

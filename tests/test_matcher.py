@@ -193,7 +193,6 @@ def test_a_typo_as_close_to_a_real_drug_without_a_page_is_no_page_name(many: Mat
     assert match.reason == "unknown_drug"
 
 
-
 def test_no_drug_named_asks(many: Matcher) -> None:
     """With several drugs loaded and none named, the matcher asks which drug."""
     match = many.match("what should i do if i miss a dose")
