@@ -21,6 +21,7 @@ from conftest import KNOWLEDGE, ROOT
 from faqbot import locations, oneshot
 from faqbot.answer import Answer, EntryRef
 from faqbot.cli import build_parser, main
+from faqbot.outcome import Status
 from faqbot.progress import Progress
 from faqbot.render import for_terminal, to_json, to_text
 
@@ -420,7 +421,7 @@ def _has_controls(text: str) -> bool:
 def test_to_text_strips_terminal_controls() -> None:
     """Answers, suggestions, titles and disclaimers lose escape sequences and controls."""
     ref = EntryRef("x:usage", f"Drug{UNSAFE}", "usage", f"Usage{UNSAFE}")
-    answer = Answer("q", f"Text{UNSAFE} end", f"Disclaimer{UNSAFE}", "answered", ref,
+    answer = Answer("q", f"Text{UNSAFE} end", f"Disclaimer{UNSAFE}", Status.ANSWERED, ref,
                     suggestions=(f"Other{UNSAFE}",))  # fmt: skip
     shown = to_text(answer)
     assert not _has_controls(shown)

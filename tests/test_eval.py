@@ -55,13 +55,13 @@ SETS = sorted(p for p in EVAL.glob("*.yaml") if p.name not in NOT_SETS)
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _answer(used: str | None, confidence: float = 0.8, status: Status = "abstained") -> Answer:
+def _answer(used: str | None, confidence: float = 0.8, status: Status = Status.ABSTAINED) -> Answer:
     """An answer that used entry ``used`` (``slug:id``), or none (with ``status``)."""
     if used is None:
         return Answer("q", "I don't know.", GENERIC_DISCLAIMER, status, confidence=confidence)
     ref = EntryRef(used, used.split(":")[0].title(), "faq", "Title")
     return Answer(
-        "q", "text", GENERIC_DISCLAIMER, "answered", ref, confidence, drug=used.split(":")[0]
+        "q", "text", GENERIC_DISCLAIMER, Status.ANSWERED, ref, confidence, drug=used.split(":")[0]
     )
 
 
@@ -72,7 +72,7 @@ def _outcome(
     *,
     drugs: frozenset[str] | None = None,
     held_out: bool = False,
-    status: Status = "abstained",
+    status: Status = Status.ABSTAINED,
 ) -> Outcome:
     case = Case("q", expect, held_out, drugs)
     verdict = judge(case, used, status == "clarify")
@@ -239,7 +239,7 @@ def test_figures_count_answers_abstentions_and_drugs() -> None:
         _outcome(("a:x",), None),  # missed
         _outcome(None, None, drugs=frozenset()),  # rightly abstained
         _outcome(None, "b:x", drugs=frozenset()),  # no page: any answer is a wrong drug
-        _outcome("ask", None, status="clarify"),  # rightly asked
+        _outcome("ask", None, status=Status.CLARIFY),  # rightly asked
         _outcome("ask", None),  # missed: did not ask
         _outcome(None, "c:x"),  # wrong; the drug is not known
     ]

@@ -17,10 +17,11 @@ from starlette.testclient import TestClient
 from faqbot.answer import Answer
 from faqbot.bot import MAX_QUESTION, Bot, load_knowledge
 from faqbot.errors import FaqbotError
+from faqbot.outcome import Status
 from faqbot.render import to_dict
 from faqbot.web import create_app
 
-CONTRACT = {*to_dict(Answer("q", "text", "disclaimer", "answered")), "session_id", "drug"}
+CONTRACT = {*to_dict(Answer("q", "text", "disclaimer", Status.ANSWERED)), "session_id", "drug"}
 ClientFactory = Callable[..., TestClient]
 
 
