@@ -41,13 +41,19 @@ class Topics:
     def __init__(self, topics: Sequence[Topic], phrases: Iterable[tuple[Phrase, str]]) -> None:
         self.topics = {t.name: t for t in topics}
         self._order = {t.name: i for i, t in enumerate(topics)}
-        # First word → (phrase, topic), longest phrase first.
-        by_first: dict[str, list[tuple[Phrase, str]]] = {}
+        # First word → (phrase, its words, topic), longest phrase first.
+        by_first: dict[str, list[tuple[Phrase, frozenset[str], str]]] = {}
         for phrase, topic in phrases:
-            by_first.setdefault(phrase[0], []).append((phrase, topic))
+            words = frozenset(phrase) - {GAP}
+            by_first.setdefault(phrase[0], []).append((phrase, words, topic))
         for found in by_first.values():
             found.sort(key=lambda p: -len(p[0]))
         self._by_first = by_first
+        self._by_kind = {
+            kind: frozenset(t.name for t in topics if kind in t.kinds)
+            for t in topics
+            for kind in t.kinds
+        }
 
     def __repr__(self) -> str:
         return f"<Topics {', '.join(self.topics)}>"
@@ -57,11 +63,12 @@ class Topics:
         topic first. A phrase's words count once, for the first topic that has them; a topic
         whose narrower topic was asked is left out."""
         stems = [stem(w) for w in words]
+        present = set(stems)
         hits: list[tuple[int, int, int, str]] = []  # (topic order, start, end, topic)
         for i, w in enumerate(stems):
-            for phrase, topic in self._by_first.get(w, ()):
+            for phrase, needed, topic in self._by_first.get(w, ()):
                 if GAP in phrase:
-                    end = _match(phrase, stems, i)
+                    end = _match(phrase, stems, i) if needed <= present else 0
                 else:  # most phrases: the words themselves, in a row
                     end = i + len(phrase) if tuple(stems[i : i + len(phrase)]) == phrase else 0
                 if end:
@@ -79,8 +86,7 @@ class Topics:
 
     def of_entry(self, kind: str, title_words: Sequence[str]) -> frozenset[str]:
         """The topics of an entry: those of its kind, and those its title asks about."""
-        by_kind = {t.name for t in self.topics.values() if kind in t.kinds}
-        return frozenset(by_kind | set(self.find(title_words)))
+        return self._by_kind.get(kind, frozenset()) | frozenset(self.find(title_words))
 
     def gated(self, names: Iterable[str]) -> tuple[str, ...]:
         """Of ``names``, the topics that only an entry on them may answer."""
