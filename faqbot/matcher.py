@@ -190,7 +190,7 @@ class Matcher:
         asked = topics.find([self._typo_fixed(w, drug, budget) for w in said.values()])
         if mention.combined:  # "taking A and B together", of the page about A + B
             asked = tuple(t for t in asked if t not in topics.of_two(asked))
-        gated = topics.gated(asked)
+        gated = phrased = topics.gated(asked)
         if not gated and any(_beside_with(words, i, slots) for i in with_drugs):
             gated = topics.of_two(topics.topics)  # "is it ok with ibuprofen": interactions
         terms = self.terms(kept, drug, budget)
@@ -213,11 +213,8 @@ class Matcher:
             # An interaction question naming a drug: an entry that names it first; failing
             # that, what the page says of other medicines in general, less surely.
             names = self._companion_words(words, sorted(with_drugs), mention)
-            naming = [
-                ce
-                for ce in drug.entries
-                if ce.entry.kind != "note" and names.intersection(ce.terms)
-            ]
+            pool = among if phrased else drug.entries  # on the topic asked, if it was said
+            naming = [ce for ce in pool if ce.entry.kind != "note" and names.intersection(ce.terms)]
             among, ceiling = (naming, 1.0) if naming else (among, GENERAL_CONFIDENCE)
         ranked = self._scored(terms, drug, among)
         if not ranked:
