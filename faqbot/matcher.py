@@ -18,6 +18,7 @@ from faqbot.models import Entry
 from faqbot.normalize import normalize, stem
 from faqbot.outcome import Reason, Status
 from faqbot.spelling import MAX_WORD, Budget, correct_with
+from faqbot.topics import Topics
 
 __all__ = ["THRESHOLD", "Match", "Matcher"]
 
@@ -223,7 +224,7 @@ class Matcher:
                 return Match(Status.ANSWERED, slug, found, TOPIC_CONFIDENCE, reason=Reason.TOPIC)
             return self._abstain(slug, drug, [Scored(0.0, 0.0, ce) for ce in among])
         best = ranked[0]
-        doubt = _runner_up(ranked) / best.rank if best.rank else 1.0
+        doubt = _runner_up(ranked, topics) / best.rank if best.rank else 1.0
         confidence = best.coverage * (1 - MARGIN_SHARE * doubt)
         if gated:  # on the topic asked: the words around it matter less
             confidence = max(confidence, TOPIC_CONFIDENCE * (1 - MARGIN_SHARE * doubt))
@@ -422,13 +423,25 @@ def _is_clock(term: str, slots: Slots) -> bool:
     )
 
 
-def _runner_up(ranked: list[Scored]) -> float:
-    """The rank of the next entry that would answer differently."""
-    kind = ranked[0].entry.entry.kind
+def _runner_up(ranked: list[Scored], topics: Topics) -> float:
+    """The rank of the next entry that would answer differently: not one of a pair of kinds
+    that answer alike, nor an FAQ on the very topic that the best entry's kind is ("What are
+    the side effects of X?" beside the side-effect list)."""
+    best = ranked[0].entry
     for s in ranked[1:]:
-        if {kind, s.entry.entry.kind} not in _NO_DOUBT:
-            return s.rank
+        if {best.entry.kind, s.entry.entry.kind} in _NO_DOUBT:
+            continue
+        if _on_kind_of(s.entry, best, topics) or _on_kind_of(best, s.entry, topics):
+            continue
+        return s.rank
     return 0.0
+
+
+def _on_kind_of(entry: CompiledEntry, other: CompiledEntry, topics: Topics) -> bool:
+    """Whether ``entry`` (an FAQ, a section) is on the topic of ``other``'s kind."""
+    if entry.entry.kind not in ("faq", "section"):
+        return False
+    return any(other.entry.kind in topics.topics[t].kinds for t in entry.topics)
 
 
 def _not_the_point(words: list[str], own: set[int], lexicon: Lexicon) -> set[int]:
