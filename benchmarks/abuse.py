@@ -45,6 +45,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from replies import read_reply
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "rxhive-v1"
 ORDINARY = "does milnacipran cause nausea"
@@ -365,18 +367,6 @@ def big_bodies(settings: Settings) -> list[Row]:
         Row("big-bodies", done.result, done.elapsed, done.peak, done.probed.p50,
             "all read the 413", met)
     ]  # fmt: skip
-
-
-async def read_reply(reader: asyncio.StreamReader) -> bytes:
-    """Read one response (its head and its Content-Length body); return its head."""
-    head = await reader.readuntil(b"\r\n\r\n")
-    length = next(
-        int(line.split(b":", 1)[1])
-        for line in head.split(b"\r\n")
-        if line.lower().startswith(b"content-length:")
-    )
-    await reader.readexactly(length)
-    return head
 
 
 def random_question(rng: random.Random, length: int = 2000) -> str:

@@ -34,6 +34,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from replies import read_reply
+
 # Follow-ups people send once a drug is in focus: answers, a fallback, small talk, a pick.
 QUESTIONS = [
     "what about sweating?",
@@ -274,13 +276,7 @@ async def one_connection(port: int, queue: list[bytes], samples: list[float]) ->
         request = queue.pop()
         start = time.perf_counter()
         writer.write(request)
-        head = await reader.readuntil(b"\r\n\r\n")
-        length = next(
-            int(line.split(b":", 1)[1])
-            for line in head.split(b"\r\n")
-            if line.lower().startswith(b"content-length:")
-        )
-        await reader.readexactly(length)
+        head = await read_reply(reader)
         samples.append(time.perf_counter() - start)
         failures += not head.startswith(b"HTTP/1.1 200 ")
     writer.close()
