@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from faqbot.index import PART, TITLE, Index
 from faqbot.normalize import normalize, stem
-from faqbot.spelling import MAX_WORD, Budget
+from faqbot.spelling import MAX_WORD, Budget, same_first_letter
 
 __all__ = ["DrugMention", "find_drugs"]
 
@@ -91,9 +91,7 @@ def _is_word(word: str, index: Index) -> bool:
 def _could_be_name(word: str, index: Index) -> bool:
     if not 4 <= len(word) <= MAX_WORD or word.isdigit() or word in index.name_words:
         return False
-    s = stem(word)
-    lex = index.lexicon
-    return not (index.is_known(word) or index.is_known(s) or s in lex.stopwords)
+    return not _is_word(word, index)
 
 
 class Near(NamedTuple):
@@ -110,7 +108,9 @@ def _near_names(word: str, index: Index, budget: Budget) -> Near:
     starts = _starting_with(word, index)
     if starts:
         return Near(starts, [], False)
-    names = _same_first_letter(word, index.name_word_list)
+    # A misspelt name keeps its first letter far more often than not, and comparing with a
+    # twentieth of the names is that much faster.
+    names = same_first_letter(word, index.name_word_list)
     if not budget.spend(len(names)):
         return Near([], None, False)  # left as typed
     from rapidfuzz import fuzz, process  # here: the one-shot path rarely needs it
@@ -120,14 +120,6 @@ def _near_names(word: str, index: Index, budget: Budget) -> Near:
     suffixes = [s for s in endings if word.endswith(s)] if word.endswith(endings) else []
     kept = [(w, s) for w, s, _ in found if s >= SUFFIX_CUTOFF or _shares(w, suffixes)]
     return Near([], kept, bool(suffixes))
-
-
-def _same_first_letter(word: str, names: list[str]) -> list[str]:
-    """The names (sorted) that begin as ``word`` does: a misspelt name keeps its first letter
-    far more often than not, and comparing with a twentieth of the names is that much faster."""
-    start = bisect_left(names, word[:1])
-    end = bisect_left(names, chr(ord(word[0]) + 1)) if word else start
-    return names[start:end]
 
 
 def _correct_name(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -215,16 +215,7 @@ TOPICS_FILE = "topics.yaml"
 
 def shipped_topics() -> Topics:
     """The language's topic vocabulary, read and validated."""
-    from faqbot.knowledge.reading import capped, load_yaml, read_text
-    from faqbot.language import data_path
-
-    path = data_path(TOPICS_FILE)
-    data, _ = load_yaml(read_text(path, MAX_LEXICON_BYTES, _TOO_LARGE), path)
-    problems = validate_topics(data, path)
-    if problems:
-        raise KnowledgeError(capped(problems, path))
-    assert isinstance(data, dict)
-    return build_topics(data)
+    return build_topics(_read_checked(language.data_path(TOPICS_FILE), validate_topics))
 
 
 def validate_lexicon(data: object, path: StrPath) -> list[Problem]:
@@ -279,13 +270,20 @@ def validate_lexicon(data: object, path: StrPath) -> list[Problem]:
 
 def load_lexicon(path: StrPath) -> Lexicon:
     """Read and validate a lexicon file; KnowledgeError on any problem."""
+    return build_lexicon(_read_checked(path, validate_lexicon))
+
+
+def _read_checked(
+    path: StrPath, validate: Callable[[object, StrPath], list[Problem]]
+) -> dict[str, object]:
+    """The YAML mapping in ``path`` (of a repeated field, the last one counts), checked by
+    ``validate``; KnowledgeError naming each problem."""
     # Only when the lexicon is not in the cache: importing YAML takes a while.
     from faqbot.knowledge.reading import capped, load_yaml, read_text
 
-    text = read_text(path, MAX_LEXICON_BYTES, _TOO_LARGE)
-    data, _ = load_yaml(text, path)  # of a repeated field, the last one counts
-    problems = validate_lexicon(data, path)
+    data, _ = load_yaml(read_text(path, MAX_LEXICON_BYTES, _TOO_LARGE), path)
+    problems = validate(data, path)
     if problems:
         raise KnowledgeError(capped(problems, path))
     assert isinstance(data, dict)
-    return build_lexicon(data)
+    return data

@@ -85,13 +85,12 @@ class Matcher:
         if mention.ambiguous:
             titles = tuple(self.index.medications[s].title for s in mention.ambiguous[:6])
             return Match(Status.CLARIFY, suggestions=titles, reason=Reason.AMBIGUOUS_DRUG)
-        slots = self.index.lexicon.slots
-        beside = _companion_drugs_named(words, mention, slots)
-        talked_about = context in self.index.medications and context not in mention.drugs
-        pointing = bool(slots.pointer.intersection(words))  # "it", "this medication"
+        lexicon = self.index.lexicon
+        beside = _companion_drugs_named(words, mention, lexicon)
+        pointing = bool(lexicon.slots.pointer.intersection(words))  # "it", "this medication"
         if (
-            context
-            and talked_about
+            context in self.index.medications
+            and context not in mention.drugs
             and mention.drugs
             and (pointing or set(mention.drugs) <= beside)
         ):
@@ -466,22 +465,24 @@ def _not_the_point(words: list[str], own: set[int], lexicon: Lexicon) -> set[int
     return aside
 
 
-def _companion_drugs_named(words: list[str], mention: DrugMention, slots: Slots) -> set[str]:
+def _companion_drugs_named(words: list[str], mention: DrugMention, lexicon: Lexicon) -> set[str]:
     """The drugs named beside another ("with alcohol", "alcohol with it", "and advil"):
     companions."""
+    slots = lexicon.slots
     return {
         slug
         for slug, span in mention.spans.items()
-        if span and (_after_with(words, span[0], slots) or _before_with_it(words, span[-1], slots))
+        if span
+        and (_after_with(words, span[0], slots) or _before_with_it(words, span[-1], lexicon))
     }
 
 
-def _before_with_it(words: list[str], i: int, slots: Slots) -> bool:
+def _before_with_it(words: list[str], i: int, lexicon: Lexicon) -> bool:
     """Whether ``words[i]`` comes before "with it", "and this"... ("drink alcohol with it")."""
     return (
         i + 2 < len(words)
-        and words[i + 1] in slots.companion
-        and words[i + 2] in slots.references()
+        and words[i + 1] in lexicon.slots.companion
+        and words[i + 2] in lexicon.references
     )
 
 

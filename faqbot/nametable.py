@@ -96,10 +96,15 @@ class NameTable:
         """Where ``name`` is or would be in the sorted names."""
         return bisect_left(self._names, name)
 
+    def _place(self, name: str) -> int | None:
+        """Where ``name`` is in the sorted names, if it is one of them."""
+        i = self._find(name)
+        return i if i < len(self._names) and self._names[i] == name else None
+
     def get(self, name: str) -> str | None:
         """How to call the drug ``name`` (normalised), if it is one."""
-        i = self._find(name)
-        if i >= len(self._names) or self._names[i] != name:
+        i = self._place(name)
+        if i is None:
             return None
         typed = " ".join(w.capitalize() for w in name.split())
         own = self._display[i]
@@ -107,8 +112,8 @@ class NameTable:
 
     def drug_of(self, name: str) -> str | None:
         """The drug ``name`` (normalised) names, normalised: "toradol" gives "ketorolac"."""
-        i = self._find(name)
-        if i >= len(self._names) or self._names[i] != name:
+        i = self._place(name)
+        if i is None:
             return None
         own = self._display[i]
         return name if own == _SAME else normalize(self._shown[own - 1])
@@ -124,7 +129,7 @@ class NameTable:
             return 0
         most = min(MAX_NAME_WORDS, len(words) - start)
         for n in range(most, 0, -1):
-            if self.get(" ".join(words[start : start + n])) is not None:
+            if self._place(" ".join(words[start : start + n])) is not None:
                 return n
         return 0
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable
 
-__all__ = ["MAX_COMPARISONS", "MAX_WORD", "Budget", "Found", "Speller", "correct_with"]
+__all__ = [
+    "MAX_COMPARISONS",
+    "MAX_WORD",
+    "Budget",
+    "Found",
+    "Speller",
+    "correct_with",
+    "same_first_letter",
+]
 
 # The typo work one question may do, in known words compared with the words typed (30-60 ns
 # each, so 1-2 ms). The costliest of the 715 real and development questions we hold needs 14,177.
@@ -96,9 +104,7 @@ class Speller:
         edits = max_edits(word)
         if not edits or len(word) > MAX_WORD:
             return None
-        near = self.within(len(word), edits)
-        start = bisect_left(near, word[0])
-        alike = near[start : bisect_left(near, chr(ord(word[0]) + 1), start)]
+        alike = same_first_letter(word, self.within(len(word), edits))
         if not alike or not budget.spend(len(alike)):
             return None
         from rapidfuzz import process
@@ -122,6 +128,14 @@ class Speller:
             return found[0], found[1]
         anagram = self.anagram(word) if len(word) >= 5 else None
         return (anagram, 1.5) if anagram else None
+
+
+def same_first_letter(word: str, words: list[str]) -> list[str]:
+    """Of ``words`` (sorted), those that begin with ``word``'s first letter."""
+    if not word:
+        return []
+    start = bisect_left(words, word[0])
+    return words[start : bisect_left(words, chr(ord(word[0]) + 1), start)]
 
 
 def correct_with(spellers: Iterable[Speller], word: str, budget: Budget) -> str | None:

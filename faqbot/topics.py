@@ -10,10 +10,13 @@ entry. The vocabulary is language data (``faqbot/language/<lang>/topics.yaml``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from faqbot.errors import Problem
 from faqbot.normalize import normalize, stem
+
+if TYPE_CHECKING:
+    from faqbot.locations import StrPath
 
 __all__ = ["GAP", "Topic", "Topics", "build_topics", "validate_topics"]
 
@@ -153,7 +156,7 @@ def _words(text: str) -> list[str]:
     return [w for part in text.split() for w in ([GAP] if part == GAP else normalize(part).split())]
 
 
-def validate_topics(data: object, path: str) -> list[Problem]:
+def validate_topics(data: object, path: StrPath) -> list[Problem]:
     """Problems with a topics file's shape, each naming the topic and field."""
     if not isinstance(data, dict) or not isinstance(data.get("topics"), dict):
         return [Problem(path, 1, "a topics file is a mapping with a 'topics' mapping")]
