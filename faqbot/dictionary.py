@@ -20,15 +20,14 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from faqbot.language import forms
-from faqbot.nametable import NameTable
+from faqbot.nametable import MAX_NAME_WORDS, NameTable
 from faqbot.normalize import normalize
 
 __all__ = ["DrugDictionary", "dictionary", "name_table", "page_drugs", "without_forms"]
 
 _PACKAGE = "drug_named_entity_recognition"
 _FILE = "drug_ner_dictionary.pkl.bz2"
-MAX_ALIAS_WORDS = 3  # longer names are chemical names nobody types
-MIN_ALIAS = 4  # letters; shorter synonyms ("apap") collide with words and other names
+MIN_TYPED_LETTERS = 4  # shorter synonyms ("apap") collide with words and other names
 _CHEMICAL = re.compile(r"\d|[(),\[\]]")  # "4-acetamidophenol", "hydrochloride, metformin"
 
 
@@ -38,10 +37,6 @@ class DrugDictionary(NamedTuple):
     canonical: dict[str, str]  # "lexapro" → "escitalopram"
     names: dict[str, tuple[str, ...]]  # "escitalopram" → ("escitalopram", "lexapro", ...)
     display: dict[str, str]  # "escitalopram" → "Escitalopram"
-
-    def drug_of(self, name: str) -> str | None:
-        """The canonical drug ``name`` names, or None."""
-        return self.canonical.get(normalize(name))
 
     def core_of(self, title: str) -> str | None:
         """The longest run of a title's words that names a drug: "Escitalopram Oxalate"
@@ -57,8 +52,8 @@ class DrugDictionary(NamedTuple):
     def aliases(self, title: str, mentioned: str = "") -> tuple[str, ...]:
         """Other names of the drug ``title`` names: its name without salt or form, its
         brands and other spellings, as the dictionary spells them. Names in ``mentioned``
-        (the page's own text) come first. A combination (``+``) gets none: its ingredients'
-        brands are other medicines."""
+        (the page's own text) come first. A combination (``+``) gets only the brands of the
+        combination itself: its ingredients' brands are other medicines."""
         if "+" in title:
             return _combination_aliases(self, title)
         own = normalize(title)
@@ -151,8 +146,8 @@ def _ordinary_words() -> frozenset[str]:
 def _typeable(name: str) -> bool:
     words = name.split()
     return (
-        len(words) <= MAX_ALIAS_WORDS
-        and len(name.replace(" ", "")) >= MIN_ALIAS
+        len(words) <= MAX_NAME_WORDS  # longer names are chemical names nobody types
+        and len(name.replace(" ", "")) >= MIN_TYPED_LETTERS
         and not _CHEMICAL.search(name)
     )
 

@@ -17,7 +17,7 @@ from faqbot.normalize import normalize
 
 __all__ = ["NameTable", "Packed"]
 
-MAX_NAME_WORDS = 3  # words of a name looked for (the dictionary keeps no longer names)
+MAX_NAME_WORDS = 3  # words of a name kept and looked for: longer ones nobody types
 LENGTH_SLACK = 2  # a misspelt word is compared with names this many letters shorter or longer
 
 

@@ -17,7 +17,7 @@ from faqbot.importer.lines import Line, render, tokenize
 from faqbot.importer.parts import Parts
 from faqbot.importer.side_effects import read_side_effects
 from faqbot.importer.text import plain_text, words
-from faqbot.knowledge.reading import MAX_ALIAS_WORDS
+from faqbot.knowledge.reading import alias_fault
 from faqbot.models import Dropped, Faq, Medication, Section, SideEffect, Source
 from faqbot.normalize import normalize
 from faqbot.slug import slugify
@@ -170,10 +170,9 @@ def _aliases(title: str, generic_name: str | None, text: str) -> tuple[str, ...]
     found += dictionary().aliases(title, text)
     seen = {normalize(title)}
     unique = []
-    for alias in found:
-        name = normalize(alias)
-        if name and name not in seen and len(name.split()) <= MAX_ALIAS_WORDS:
-            seen.add(name)
+    for alias in found:  # only those `faqbot check` takes
+        if alias_fault(alias, title, seen) is None:
+            seen.add(normalize(alias))
             unique.append(alias)
     return tuple(unique)
 

@@ -45,6 +45,22 @@ __all__ = ["MAX_PROBLEMS", "capped", "check_file", "load_yaml", "parse_medicatio
 MAX_PROBLEMS = 100  # the problems reported of one file; the rest are only counted
 MAX_ALIAS_WORDS = 16  # an alias is a name ("Paracetamol + Codeine Phosphate"), not a sentence
 
+
+def alias_fault(alias: str, title: str, seen: set[str]) -> str | None:
+    """Why ``alias`` cannot be one of the aliases of medication ``title``, whose names so far
+    (normalised, the title's among them) are ``seen``; None when it can."""
+    name = normalize(alias)
+    if not any(c.isalpha() for c in name):
+        return "has no letters: it can name no medication"
+    if len(name.split()) > MAX_ALIAS_WORDS:
+        return f"is longer than {MAX_ALIAS_WORDS} words"
+    if name in seen:
+        return (
+            f"repeats {'the title' if name == normalize(title) else 'an earlier alias'}; remove it"
+        )
+    return None
+
+
 Loc = tuple[object, ...]  # where a value sits in the document: ("faqs", 2, "answer")
 _T = TypeVar("_T")
 
@@ -427,16 +443,11 @@ class _Reader:
             alias = self.check_text(item, where)
             if alias is None:
                 continue
-            name = normalize(alias)
-            if not any(c.isalpha() for c in name):
-                self.note(where, f"alias {alias!r} has no letters: it can name no medication")
-            elif len(name.split()) > MAX_ALIAS_WORDS:
-                self.note(where, f"alias {alias!r} is longer than {MAX_ALIAS_WORDS} words")
-            elif name in seen:
-                said = "the title" if name == normalize(title) else "an earlier alias"
-                self.note(where, f"alias {alias!r} repeats {said}; remove it")
+            fault = alias_fault(alias, title, seen)
+            if fault:
+                self.note(where, f"alias {alias!r} {fault}")
             else:
-                seen.add(name)
+                seen.add(normalize(alias))
                 found.append(alias)
         return tuple(found)
 
