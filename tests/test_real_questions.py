@@ -210,3 +210,12 @@ def test_an_overdose_report_gets_the_notice_then_the_page_s_overdose_entry(bot: 
     assert answer.entry is not None
     assert answer.entry.id == "metformin:faqs/what-are-the-symptoms-of-an-overdose"
     assert "poison control" in answer.text
+
+
+def test_every_name_of_the_table_is_found() -> None:
+    """The bitmap of names' starts rules a word out only when no name starts as it does."""
+    from faqbot.dictionary import name_table
+
+    table = name_table()
+    assert all(table.get(name) is not None for name in list(table._names)[::97])
+    assert table.longest_at("is st johns wort ok".split(), 1) == 3
