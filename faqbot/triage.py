@@ -92,17 +92,17 @@ class _Section:
         """The matches of the section in ``clause``."""
         if not self.cue.search(clause):
             return iter(())
-        if self._pattern is None:
-            self._pattern = _words(_SECTIONS, self.name)
-        return self._pattern.finditer(clause)
+        return self.compile().finditer(clause)
 
     def search(self, clause: str) -> bool:
         """Whether the section matches in ``clause``."""
         return next(self.finditer(clause), None) is not None
 
-    def compile(self) -> None:
+    def compile(self) -> re.Pattern[str]:
+        """The section's pattern, compiled the first time it is asked for."""
         if self._pattern is None:
             self._pattern = _words(_SECTIONS, self.name)
+        return self._pattern
 
 
 class _Context(NamedTuple):
