@@ -28,6 +28,7 @@ __all__ = ["DrugDictionary", "dictionary", "name_table", "page_drugs", "without_
 _PACKAGE = "drug_named_entity_recognition"
 _FILE = "drug_ner_dictionary.pkl.bz2"
 MIN_TYPED_LETTERS = 4  # shorter synonyms ("apap") collide with words and other names
+_JOINING = frozenset({"and", "or", "with"})
 _CHEMICAL = re.compile(r"\d|[(),\[\]]")  # "4-acetamidophenol", "hydrochloride, metformin"
 
 
@@ -149,6 +150,7 @@ def _typeable(name: str) -> bool:
         len(words) <= MAX_NAME_WORDS  # longer names are chemical names nobody types
         and len(name.replace(" ", "")) >= MIN_TYPED_LETTERS
         and not _CHEMICAL.search(name)
+        and not set(words) <= forms() | _JOINING  # "spray and solution" names no drug
     )
 
 

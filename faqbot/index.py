@@ -8,9 +8,10 @@ question only ever looks at the entries of the drug it is about.
 from __future__ import annotations
 
 import math
+import pickle
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import NamedTuple
 
@@ -83,6 +84,9 @@ class Index:
         self.other_names = other_names if other_names is not None else NameTable({})
         self.page_drugs = page_drugs  # the dictionary's drugs that have pages ("hydroxyzine")
         self._compiled: dict[str, CompiledDrug] = {}
+        # Drugs compiled when the index was cached, as pickles: a few hundredths of a
+        # millisecond to thaw on a drug's first question, where compiling takes one or more.
+        self._frozen: dict[str, bytes] = {}
 
     def __repr__(self) -> str:
         return f"<Index of {len(self.medications)} drugs>"
@@ -90,19 +94,35 @@ class Index:
     def drug(self, slug: str) -> CompiledDrug:
         compiled = self._compiled.get(slug)
         if compiled is None:
-            compiled = self._compiled[slug] = compile_drug(self.medications[slug], self.lexicon)
+            med = self.medications[slug]
+            frozen = self._frozen.pop(slug, None)
+            compiled = thaw(frozen, med) if frozen else compile_drug(med, self.lexicon)
+            self._compiled[slug] = compiled
         return compiled
 
     def precompute(self) -> None:
         """Make now the tables that take longer to make than to load (before the index is
-        cached). Drugs are compiled too when there are few: a few milliseconds saved on each
-        start, where compiling thousands would take seconds and load as slowly."""
+        cached). Every drug is compiled too: a few drugs are kept compiled, as a one-shot
+        answer needs one at once; more are kept frozen (:func:`freeze`), as thousands of
+        compiled drugs would load as slowly as they compile."""
         self.lexicon.precompute()
         _ = self.name_word_list, self.name_owners, self.name_lengths
         _ = self.lexicon_speller, self.speller
         if len(self.medications) <= PRECOMPILED_DRUGS:
             for slug in self.medications:
                 self.drug(slug)
+            return
+        for slug, med in self.medications.items():
+            if slug not in self._compiled and slug not in self._frozen:
+                self._frozen[slug] = freeze(compile_drug(med, self.lexicon))
+
+    def __getstate__(self) -> dict[str, object]:
+        """What is cached: a large index keeps its compiled drugs frozen, not as objects."""
+        state = dict(self.__dict__)
+        if len(self.medications) > PRECOMPILED_DRUGS:
+            state["_frozen"] = self._frozen | {s: freeze(c) for s, c in self._compiled.items()}
+            state["_compiled"] = {}
+        return state
 
     @cached_property
     def name_word_list(self) -> list[str]:
@@ -171,19 +191,48 @@ class Index:
 TITLE, OTHER_NAME, PART = 2, 1, 0  # how strongly a name names a drug: the title is the key
 
 
-def name_variants(med: Medication) -> Iterable[tuple[tuple[str, ...], int]]:
-    """Each way a drug may be named, as normalised words, and how strongly it names it."""
-    for rank, name in [(TITLE, med.title)] + [
-        (OTHER_NAME, n) for n in (med.generic_name or "", *med.aliases)
-    ]:
+def name_variants(
+    med: Medication, is_word: Callable[[str], bool] | None = None
+) -> Iterable[tuple[tuple[str, ...], int]]:
+    """Each way a drug may be named, as normalised words, and how strongly it names it.
+    With ``is_word``, its other names lose the asides in brackets that are no names."""
+    others = (med.generic_name or "", *med.aliases)
+    if is_word is not None:
+        others = tuple(_without_asides(n, is_word) for n in others)
+    for rank, name in [(TITLE, med.title)] + [(OTHER_NAME, n) for n in others]:
         whole = tuple(normalize(name).split())
-        if whole:
+        if _name_like(whole):
             yield whole, rank
         parts = [tuple(normalize(p).split()) for p in _NAME_SPLIT.split(name)]
         if len(parts) > 1:
             for part in parts:
-                if part:
+                ordinary = rank != TITLE and is_word is not None and all(map(is_word, part))
+                if _name_like(part) and not ordinary:  # "ointment" of "Clotrimazole/ointment"
                     yield part, PART
+
+
+MIN_NAME_LETTERS = 3  # "N/A" names no drug, and its "a" would name one in every question
+
+
+def _name_like(words: tuple[str, ...]) -> bool:
+    return sum(map(len, words)) >= MIN_NAME_LETTERS
+
+
+MAX_ASIDE_WORDS = 3  # "(ABC/DTG/3TC)" is a name; "(various brand names exist)" is not
+_ASIDE = re.compile(r"\(([^()]*)\)")
+
+
+def _without_asides(name: str, is_word: Callable[[str], bool]) -> str:
+    """``name`` without the remarks in brackets that a generic name or alias may carry
+    ("often with additional components"): those of more than MAX_ASIDE_WORDS words, or of
+    ordinary words only. Their words would otherwise name the drug in any question."""
+
+    def kept(aside: re.Match[str]) -> str:
+        words = normalize(aside[1]).split()
+        name_like = 0 < len(words) <= MAX_ASIDE_WORDS and not all(map(is_word, words))
+        return aside[0] if name_like else " "
+
+    return " ".join(_ASIDE.sub(kept, name).split())
 
 
 def build_index(medications: Iterable[Medication], lexicon: Lexicon) -> Index:
@@ -192,7 +241,7 @@ def build_index(medications: Iterable[Medication], lexicon: Lexicon) -> Index:
     names: dict[tuple[str, ...], dict[str, int]] = {}
     titles: set[str] = set()  # many drugs share titles ("Nausea"): each is read once
     for slug, med in meds.items():
-        for key, rank in name_variants(med):
+        for key, rank in name_variants(med, lexicon.is_word):
             owners = names.setdefault(key, {})
             owners[slug] = max(owners.get(slug, PART), rank)
         titles.update(entry.title for entry in med.entries())
@@ -235,6 +284,31 @@ def compile_drug(med: Medication, lexicon: Lexicon) -> CompiledDrug:
     )
 
 
+def freeze(drug: CompiledDrug) -> bytes:
+    """``drug`` as a pickle, without its medication (which the index holds already)."""
+    entries = [(ce.terms, ce.title_terms, ce.topics) for ce in drug.entries]
+    parts = (entries, drug.weights, drug.unknown_weight, drug.speller, tuple(drug.titled))
+    return pickle.dumps(parts, pickle.HIGHEST_PROTOCOL)
+
+
+def thaw(frozen: bytes, med: Medication) -> CompiledDrug:
+    """The compiled drug :func:`freeze` made of ``med``. Only an index's own pickles, which
+    were checked with the rest of the signed cache file, are thawed."""
+    entries, weights, unknown_weight, speller, titled = pickle.loads(frozen)
+    return CompiledDrug(
+        medication=med,
+        entries=[
+            CompiledEntry(entry, terms, title_terms, topics)
+            for entry, (terms, title_terms, topics) in zip(med.entries(), entries, strict=True)
+        ],
+        weights=weights,
+        unknown_weight=unknown_weight,
+        vocabulary=frozenset(weights),
+        speller=speller,
+        titled=frozenset(titled),
+    )
+
+
 def _own_name(med: Medication, lexicon: Lexicon) -> set[str]:
     """The stems of the words that name the drug in its own entries: its title's words, and
     the words of its other names that are not ordinary words ("Tenso Stop" is a brand, but
@@ -242,7 +316,7 @@ def _own_name(med: Medication, lexicon: Lexicon) -> set[str]:
     title = {w for w in normalize(med.title).split() if w not in lexicon.forms}
     others = {
         w
-        for key, _ in name_variants(med)
+        for key, _ in name_variants(med, lexicon.is_word)
         for w in key
         if w not in lexicon.forms and not lexicon.is_word(w)
     }

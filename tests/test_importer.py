@@ -699,6 +699,22 @@ def test_aliases_come_from_the_drug_dictionary(title: str, alias: str) -> None:
     assert alias in dictionary().aliases(title)
 
 
+@pytest.mark.parametrize(
+    ("title", "not_alias"),
+    [
+        ("Potassium Chloride", "potassium nitrate"),  # another salt of the same ion
+        ("Silver Nitrate", "silver"),  # an ordinary word: another substance
+        ("Clotrimazole", "spray and solution"),  # forms alone name nothing
+        ("Ammonium Chloride", "ammonium lactate"),
+    ],
+)
+def test_aliases_keep_to_the_drug_itself(title: str, not_alias: str) -> None:
+    """Spellings and forms join a drug to its family, never salts of another substance."""
+    from faqbot.dictionary import dictionary
+
+    assert not_alias not in dictionary().aliases(title)
+
+
 def test_a_combination_gets_no_ingredient_brands() -> None:
     """ "Lexapro" names escitalopram alone, not a combination that holds it."""
     from faqbot.dictionary import dictionary

@@ -140,6 +140,37 @@ def test_named_drug_questions(many: Matcher, question: str, expected: str | None
     assert (match.status == "answered") == (expected is not None)
 
 
+def test_remarks_in_other_names_name_no_drug(lexicon: Lexicon) -> None:
+    """A generic name's remarks ("(various brands exist, often combined)", "N/A (no such
+    drug)") are not names: their words ("often", "a") do not pull questions to that drug."""
+    remarked = [
+        Medication(
+            title=f"{title}",
+            generic_name=generic,
+            usage=Section("Usage", f"{title} is used to treat high blood pressure."),
+        )
+        for title, generic in [
+            ("Clonidine", "Clonidine (various forms exist, often with other components)"),
+            ("Clonazepam", "N/A (no such combined generic drug exists)"),
+            ("Hydralazine", "Hydralazine (Apresoline)"),
+        ]
+    ]
+    index = build_index([_hydroxyzine(), *remarked], lexicon)
+    assert ("often",) not in index.names
+    assert ("a",) not in index.names
+    assert ("hydralazine", "apresoline") in index.names  # a name in brackets stays
+    matcher = Matcher(index)
+    for question, expected in [
+        (
+            "what should i do if i miss a dose of hydroxyzine",
+            "faqs/what-should-i-do-if-i-miss-a-dose",
+        ),
+        ("can hydroxyzine often give you headaches", "side-effects/headache"),
+    ]:
+        match = matcher.match(question)
+        assert (match.drug, match.entry and match.entry.id) == ("hydroxyzine", expected), match
+
+
 ALONE = [
     ("my mouth is always dry now", "side-effects/dry-mouth"),
     ("drymouth?", "side-effects/dry-mouth"),

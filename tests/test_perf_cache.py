@@ -148,13 +148,18 @@ def test_small_index_is_cached_compiled(folder: Path, cache_dir: Path) -> None:
     assert _answers(cached) == _answers(load_knowledge(folder))
 
 
-def test_large_index_is_cached_uncompiled(folder: Path, cache_dir: Path) -> None:
-    """Many drugs are cached as names only: each compiles when first asked about."""
+def test_large_index_is_cached_frozen(folder: Path, cache_dir: Path) -> None:
+    """Many drugs are cached frozen: each is thawed, not compiled, when first asked about,
+    and answers as the freshly compiled drug does."""
     with mock.patch("faqbot.index.PRECOMPILED_DRUGS", 2):
         _cached(folder, cache_dir)
         cached = _cached(folder, cache_dir)
-    assert cached._compiled == {}
-    assert _answers(cached) == _answers(load_knowledge(folder))
+        assert cached._compiled == {}
+        assert set(cached._frozen) == set(cached.medications)
+        with mock.patch("faqbot.index.compile_drug", side_effect=AssertionError("compiled")):
+            answers = _answers(cached)
+    assert answers == _answers(load_knowledge(folder))
+    assert cached._frozen == {}  # each thawed once, then kept compiled
 
 
 def test_each_folder_has_its_own_index(folder: Path, cache_dir: Path, tmp_path: Path) -> None:
