@@ -57,6 +57,7 @@ class CompiledDrug(NamedTuple):
     vocabulary: frozenset[str]
     speller: Speller  # corrects misspellings to the drug's own words
     titled: frozenset[str] = frozenset()  # terms some entry's title or topic is about
+    own_name: frozenset[str] = frozenset()  # stems of the words that name the drug itself
 
 
 class Index:
@@ -178,14 +179,16 @@ class Index:
 
     @cached_property
     def lexicon_speller(self) -> Speller:
-        """Corrects to the words of the lexicon's phrases (shared by every drug)."""
-        return Speller(w for w in self.lexicon.vocabulary if w.isalnum())
+        """Corrects to the words of the lexicon's phrases and its stopwords ("tihs" is "this",
+        not a word to count against every entry); shared by every drug."""
+        lex = self.lexicon
+        return Speller(w for w in lex.vocabulary | lex.stopwords if w.isalnum())
 
     @cached_property
     def speller(self) -> Speller:
         """Corrects to any word the lexicon knows, ordinary or not; for telling typos from names."""
         lex = self.lexicon
-        return Speller(w for w in lex.vocabulary | lex.english if w.isalpha())
+        return Speller(w for w in lex.vocabulary | lex.english | lex.stopwords if w.isalpha())
 
 
 TITLE, OTHER_NAME, PART = 2, 1, 0  # how strongly a name names a drug: the title is the key
@@ -197,8 +200,9 @@ def name_variants(
     """Each way a drug may be named, as normalised words, and how strongly it names it.
     With ``is_word``, its other names lose the asides in brackets that are no names."""
     others = (med.generic_name or "", *med.aliases)
-    if is_word is not None:
-        others = tuple(_without_asides(n, is_word) for n in others)
+    if is_word is not None:  # "Follitropin (rFSH)": "follitropin", and "rfsh" alone
+        asides = [a for n in (med.title, *others) for a in _ASIDE.findall(n) if _names(a, is_word)]
+        others = tuple(_without_asides(n, is_word) for n in others) + tuple(asides)
     for rank, name in [(TITLE, med.title)] + [(OTHER_NAME, n) for n in others]:
         whole = tuple(normalize(name).split())
         if _name_like(whole):
@@ -228,11 +232,15 @@ def _without_asides(name: str, is_word: Callable[[str], bool]) -> str:
     ordinary words only. Their words would otherwise name the drug in any question."""
 
     def kept(aside: re.Match[str]) -> str:
-        words = normalize(aside[1]).split()
-        name_like = 0 < len(words) <= MAX_ASIDE_WORDS and not all(map(is_word, words))
-        return aside[0] if name_like else " "
+        return aside[0] if _names(aside[1], is_word) else " "
 
     return " ".join(_ASIDE.sub(kept, name).split())
+
+
+def _names(aside: str, is_word: Callable[[str], bool]) -> bool:
+    """Whether the text of a bracketed ``aside`` reads as a name, not a remark."""
+    words = normalize(aside).split()
+    return 0 < len(words) <= MAX_ASIDE_WORDS and not all(map(is_word, words))
 
 
 def build_index(medications: Iterable[Medication], lexicon: Lexicon) -> Index:
@@ -241,7 +249,7 @@ def build_index(medications: Iterable[Medication], lexicon: Lexicon) -> Index:
     names: dict[tuple[str, ...], dict[str, int]] = {}
     titles: set[str] = set()  # many drugs share titles ("Nausea"): each is read once
     for slug, med in meds.items():
-        for key, rank in name_variants(med, lexicon.is_word):
+        for key, rank in name_variants(med, lexicon.is_plain):
             owners = names.setdefault(key, {})
             owners[slug] = max(owners.get(slug, PART), rank)
         titles.update(entry.title for entry in med.entries())
@@ -281,20 +289,28 @@ def compile_drug(med: Medication, lexicon: Lexicon) -> CompiledDrug:
         vocabulary=frozenset(weights),
         speller=Speller(t for t in weights if t.isalnum()),
         titled=frozenset(t for ce in entries for t in ce.title_terms),
+        own_name=frozenset(own_name),
     )
 
 
 def freeze(drug: CompiledDrug) -> bytes:
     """``drug`` as a pickle, without its medication (which the index holds already)."""
     entries = [(ce.terms, ce.title_terms, ce.topics) for ce in drug.entries]
-    parts = (entries, drug.weights, drug.unknown_weight, drug.speller, tuple(drug.titled))
+    parts = (
+        entries,
+        drug.weights,
+        drug.unknown_weight,
+        drug.speller,
+        tuple(drug.titled),
+        tuple(drug.own_name),
+    )
     return pickle.dumps(parts, pickle.HIGHEST_PROTOCOL)
 
 
 def thaw(frozen: bytes, med: Medication) -> CompiledDrug:
     """The compiled drug :func:`freeze` made of ``med``. Only an index's own pickles, which
     were checked with the rest of the signed cache file, are thawed."""
-    entries, weights, unknown_weight, speller, titled = pickle.loads(frozen)
+    entries, weights, unknown_weight, speller, titled, own_name = pickle.loads(frozen)
     return CompiledDrug(
         medication=med,
         entries=[
@@ -306,6 +322,7 @@ def thaw(frozen: bytes, med: Medication) -> CompiledDrug:
         vocabulary=frozenset(weights),
         speller=speller,
         titled=frozenset(titled),
+        own_name=frozenset(own_name),
     )
 
 
@@ -316,7 +333,7 @@ def _own_name(med: Medication, lexicon: Lexicon) -> set[str]:
     title = {w for w in normalize(med.title).split() if w not in lexicon.forms}
     others = {
         w
-        for key, _ in name_variants(med, lexicon.is_word)
+        for key, _ in name_variants(med, lexicon.is_plain)
         for w in key
         if w not in lexicon.forms and not lexicon.is_word(w)
     }

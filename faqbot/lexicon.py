@@ -107,19 +107,25 @@ class Lexicon:
         words = {w for p in self.phrases for w in p}
         return frozenset(words | self.stopwords | self.minor)
 
-    def expand(self, words: list[str]) -> list[str]:
-        """Normalised words with shorthand ("hw", "u", "4") written out."""
+    def expand(self, words: list[str], keep: Callable[[int], bool] | None = None) -> list[str]:
+        """Normalised words with shorthand ("hw", "u", "4") written out, but for those at the
+        positions ``keep`` says to keep (the "2" of "n-butyl-2-cyanoacrylate")."""
         if not self.shorthand.keys() & set(words):
             return words
         out: list[str] = []
-        for w in words:
-            out.extend(self.shorthand.get(w, (w,)))
+        for i, w in enumerate(words):
+            out.extend((w,) if keep is not None and keep(i) else self.shorthand.get(w, (w,)))
         return out
 
     def is_word(self, word: str) -> bool:
         """Whether ``word`` (normalised) is an ordinary word, or one the lexicon knows."""
         s = stem(word)
         return word in self.english or s in self.english or s in self.vocabulary
+
+    def is_plain(self, word: str) -> bool:
+        """Whether ``word`` (normalised) is an ordinary word or a form ("ointment"): a word
+        that alone names no drug."""
+        return word in self.forms or self.is_word(word)
 
     def precompute(self) -> None:
         """Make now the tables otherwise made on first use (before the lexicon is cached)."""

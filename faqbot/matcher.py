@@ -8,7 +8,7 @@ confidence is that share, lowered when another entry that would answer different
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 from faqbot.drugfinder import DrugMention, find_drugs
@@ -30,6 +30,7 @@ MARGIN_SHARE = 0.5  # how much of the confidence a close runner-up takes away
 # has 18, and each word read costs work in every step.
 MAX_WORDS = 60
 MAX_DRUGS = 3  # drugs a question is matched against, of those it names (real ones name <= 2)
+NAME_SPAN = 8  # words of a page's name around a shorthand ("2") that keep it as typed
 MIN_NAME = 4  # shorter unknown words are not taken for drug names
 MINOR_WEIGHT = 0.3  # "today", "really": asked in passing, not the point of the question
 OTHER_MEDICATION = "other_medication"  # the lexicon's concept for "other drugs"
@@ -117,7 +118,9 @@ class Matcher:
 
     def _words(self, question: str) -> list[str]:
         """The question's first MAX_WORDS words, normalised, shorthand written out."""
-        return self.index.lexicon.expand(normalize(question).split()[:MAX_WORDS])
+        words = normalize(question).split()[:MAX_WORDS]
+        names = self.index.names
+        return self.index.lexicon.expand(words, lambda i: _in_name(words, i, names))
 
     def _focus(self, mention: DrugMention, context: str | None) -> str | None:
         if mention.drugs:
@@ -161,15 +164,29 @@ class Matcher:
 
     def _no_typo(self, word: str, budget: Budget) -> bool:
         """Whether ``word`` is no misspelling of a word the lexicon knows."""
-        return self.index.speller.correct(stem(word), budget) is None
+        return self.index.speller.correct(stem(word), budget, len(word)) is None
 
     def _match_in(self, slug: str, words: list[str], mention: DrugMention, budget: Budget) -> Match:
         drug = self.index.drug(slug)
+        # Words of the drug's own name said alone ("is the vaccine safe", of a vaccine's
+        # page) are no strangers; those that are no ordinary words stand for the drug.
+        lexicon = self.index.lexicon
+        own_words = {
+            i
+            for i, w in enumerate(words)
+            if i not in mention.positions and stem(w) in drug.own_name
+        }
         unknown = [
-            i for i in self._unknown(words, mention) if stem(words[i]) not in drug.vocabulary
+            i
+            for i in self._unknown(words, mention)
+            if stem(words[i]) not in drug.vocabulary and i not in own_words
         ]
         # A real drug's name that the page itself uses ("norepinephrine") is one of its words.
-        named = [i for i in sorted(mention.others) if stem(words[i]) not in drug.vocabulary]
+        named = [
+            i
+            for i in sorted(mention.others)
+            if stem(words[i]) not in drug.vocabulary and i not in own_words
+        ]
         # Beside "with", a word we can't place is far likelier a drug ("with advil") than a
         # typo ("advice").
         slots = self.index.lexicon.slots
@@ -179,7 +196,9 @@ class Matcher:
         if not pointed and (named or companions or self._stranger(words, unknown, drug, budget)):
             return _no_page(mention)
         # Other drugs named beside this one are companions: "with alcohol", "and advil".
-        own = set(mention.spans.get(slug, ()))
+        own = set(mention.spans.get(slug, ())) | {
+            i for i in own_words if not lexicon.is_word(words[i])
+        }
         with_drugs = (mention.positions - own) | set(named)
         companions |= with_drugs
         aside = _not_the_point(words, own, self.index.lexicon)
@@ -238,7 +257,7 @@ class Matcher:
         """``word``, or the known word it misspells (stemmed, as topics read words)."""
         if word == "it" or self.index.lexicon.is_word(word) or not word.isalpha():
             return word
-        return self._spell(stem(word), drug, budget)
+        return self._spell(stem(word), drug, budget, len(word))
 
     def _not_covered(self, slug: str, drug: CompiledDrug, topic: str) -> Match:
         """The honest reply when the page has no entry on the ``topic`` asked (as a reply
@@ -271,16 +290,17 @@ class Matcher:
         """Whether one of the ``unknown`` words reads as the name of another drug. (Asked only
         when it decides the answer: its typo checks are the costliest a question makes.)"""
         return any(
-            self._strange_to(stem(words[i]), drug, budget)
+            self._strange_to(stem(words[i]), drug, budget, len(words[i]))
             and self._looks_like_drug(words, i, budget)
             for i in unknown
         )
 
-    def _strange_to(self, word: str, drug: CompiledDrug, budget: Budget) -> bool:
-        """Whether ``word`` (stemmed) is neither the drug's word nor a typo of one."""
+    def _strange_to(self, word: str, drug: CompiledDrug, budget: Budget, typed: int) -> bool:
+        """Whether ``word`` (stemmed from ``typed`` letters) is neither the drug's word nor a
+        typo of one."""
         return (
             word not in drug.vocabulary
-            and self._spell(word, drug, budget) == word
+            and self._spell(word, drug, budget, typed) == word
             and len(self._split(word, drug)) == 1
         )
 
@@ -293,7 +313,7 @@ class Matcher:
         budget = self.budget() if budget is None else budget
         stems: list[str] = []
         for w in _canonical(words, lexicon.slots):
-            s = self._spell(stem(w), drug, budget) if not lexicon.is_word(w) else stem(w)
+            s = self._spell(stem(w), drug, budget, len(w)) if not lexicon.is_word(w) else stem(w)
             stems.extend(self._split(s, drug))
         stop = lexicon.stopwords
         first = _companion_drugs(lexicon.rewrite(stems), lexicon.concepts, lexicon.medicine_stems)
@@ -314,14 +334,14 @@ class Matcher:
                 return [head, tail]
         return [word]
 
-    def _spell(self, word: str, drug: CompiledDrug, budget: Budget) -> str:
+    def _spell(self, word: str, drug: CompiledDrug, budget: Budget, typed: int = 0) -> str:
+        """The stem ``word`` (of a word of ``typed`` letters), or the known one it misspells."""
         if word in drug.vocabulary or word in self.index.lexicon.vocabulary:
             return word
-        if len(word) == 3 and not set(word) & set("aeiouy"):
+        if len(word) == 3 and typed <= 3 and not set(word) & set("aeiouy"):
             return self._vowel(word, drug) or word  # texting: "wrk", "slp" is too far
-        if len(word) < 4:
-            return word
-        return correct_with((drug.speller, self.index.lexicon_speller), word, budget) or word
+        spellers = (drug.speller, self.index.lexicon_speller)
+        return correct_with(spellers, word, budget, typed) or word
 
     def _vowel(self, word: str, drug: CompiledDrug) -> str | None:
         """A vowel-less word ("wrk") with the one vowel put back that makes it known."""
@@ -441,6 +461,15 @@ def _on_kind_of(entry: CompiledEntry, other: CompiledEntry, topics: Topics) -> b
     if entry.entry.kind not in ("faq", "section"):
         return False
     return any(other.entry.kind in topics.topics[t].kinds for t in entry.topics)
+
+
+def _in_name(words: list[str], i: int, names: Mapping[tuple[str, ...], object]) -> bool:
+    """Whether ``words[i]`` is part of a drug's name as the question says it."""
+    return any(
+        tuple(words[start:end]) in names
+        for start in range(max(0, i - NAME_SPAN + 1), i + 1)
+        for end in range(i + 1, min(len(words), start + NAME_SPAN) + 1)
+    )
 
 
 def _not_the_point(words: list[str], own: set[int], lexicon: Lexicon) -> set[int]:

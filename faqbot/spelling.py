@@ -33,7 +33,7 @@ class Budget:
 
     def __init__(self, comparisons: int = MAX_COMPARISONS) -> None:
         self.comparisons = self.left = comparisons
-        self.checked: dict[tuple[int, str], Found] = {}  # (id of a speller, word) → found
+        self.checked: dict[tuple[int, str, int], Found] = {}  # (speller, word, edits) → found
 
     @property
     def spent(self) -> int:
@@ -47,11 +47,13 @@ class Budget:
         return True
 
 
-def max_edits(word: str) -> int:
-    """How many edits a word of this length may carry and still be recognised."""
-    if len(word) < 4:
+def max_edits(word: str, typed: int = 0) -> int:
+    """How many edits a word may carry and still be recognised, by its length or, for a stem,
+    the length of the word typed (the stem of "sdie" is "sdi", yet "sdie" has four letters)."""
+    length = max(len(word), typed)
+    if length < 4:
         return 0
-    return 1 if len(word) <= 6 else 2
+    return 1 if length <= 6 else 2
 
 
 class Speller:
@@ -85,17 +87,19 @@ class Speller:
             self._anagrams[len(word)] = table
         return table.get("".join(sorted(word)))
 
-    def correct(self, word: str, budget: Budget) -> str | None:
-        """The word meant, or None when no known word is close enough (or within budget)."""
-        found = self.nearest(word, budget)
+    def correct(self, word: str, budget: Budget, typed: int = 0) -> str | None:
+        """The word meant, or None when no known word is close enough (or within budget).
+        ``typed``: the length of the word as typed, when ``word`` is its stem."""
+        found = self.nearest(word, budget, typed)
         return found[0] if found else None
 
-    def nearest(self, word: str, budget: Budget) -> Found:
+    def nearest(self, word: str, budget: Budget, typed: int = 0) -> Found:
         """The closest known word and its distance (swapped letters count 1.5), if the
         comparisons it takes fit in ``budget``."""
-        key = (id(self), word)
+        edits = max_edits(word, typed)
+        key = (id(self), word, edits)
         if key not in budget.checked:
-            budget.checked[key] = self._nearest(word, budget)
+            budget.checked[key] = self._nearest(word, edits, budget)
         return budget.checked[key]
 
     def nearest_alike(self, word: str, budget: Budget) -> Found:
@@ -113,8 +117,7 @@ class Speller:
         found = process.extractOne(word, alike, scorer=OSA.distance, score_cutoff=edits)
         return (found[0], found[1]) if found is not None else None
 
-    def _nearest(self, word: str, budget: Budget) -> Found:
-        edits = max_edits(word)
+    def _nearest(self, word: str, edits: int, budget: Budget) -> Found:
         if not edits or len(word) > MAX_WORD:
             return None
         near = self.within(len(word), edits)
@@ -138,11 +141,13 @@ def same_first_letter(word: str, words: list[str]) -> list[str]:
     return words[start : bisect_left(words, chr(ord(word[0]) + 1), start)]
 
 
-def correct_with(spellers: Iterable[Speller], word: str, budget: Budget) -> str | None:
+def correct_with(
+    spellers: Iterable[Speller], word: str, budget: Budget, typed: int = 0
+) -> str | None:
     """The closest correction any of ``spellers`` offers; the first wins a tie."""
     best: Found = None
     for speller in spellers:
-        found = speller.nearest(word, budget)
+        found = speller.nearest(word, budget, typed)
         if found and (best is None or found[1] < best[1]):
             best = found
     return best[0] if best else None

@@ -288,3 +288,43 @@ def test_match_never_raises(many: Matcher, question: str, context: str | None) -
     assert match.status in ("answered", "abstained", "clarify")
     assert 0.0 <= match.confidence <= 1.0
     assert (match.entry is not None) == (match.status == "answered")
+
+
+def test_short_typos_are_typos_not_drug_names(one: Matcher) -> None:
+    """A four-letter typo whose stem has three ("sdie" → "sdi"), or a typo of a stopword
+    ("tihs"), is corrected, not taken for the name of a drug we have no page for."""
+    for question, expected in [
+        ("hydroxyzine sdie effects", "side-effects"),
+        ("is tihs habit forming", "faqs/is-hydroxyzine-habit-forming"),
+    ]:
+        match = one.match(question)
+        assert (match.entry.id if match.entry else None) == expected, match
+
+
+def test_names_said_in_other_ways(lexicon: Lexicon) -> None:
+    """A drug is named by what its names hold in brackets ("(rFSH)"), by a name with a digit
+    that reads as shorthand ("n-butyl-2-cyanoacrylate": the "2" is no "to"), and, in its own
+    conversation, by a word of its name said alone ("the vaccine")."""
+    vaccine = Medication(
+        title="Zoster Vaccine Recombinant",
+        usage=Section("Usage", "It is given to prevent shingles in adults."),
+        faqs=(Faq("Is the vaccine safe?", "Most people have only a sore arm."),),
+    )
+    rfsh = Medication(
+        title="Follitropin",
+        generic_name="Recombinant Follicle Stimulating Hormone (rFSH)",
+        usage=Section("Usage", "It is used to treat infertility."),
+        faqs=(Faq("Who should not use it?", "People with ovarian cysts."),),
+    )
+    glue = Medication(
+        title="n-Butyl-2-cyanoacrylate",
+        usage=Section("Usage", "It is a tissue adhesive used to close small wounds."),
+    )
+    matcher = Matcher(build_index([_hydroxyzine(), vaccine, rfsh, glue], lexicon))
+    for question, context, expected in [
+        ("Is the vaccine safe?", "zoster-vaccine-recombinant", "faqs/is-the-vaccine-safe"),
+        ("who should not take rfsh", None, "faqs/who-should-not-use-it"),
+        ("what is n-butyl-2-cyanoacrylate used for", None, "usage"),
+    ]:
+        match = matcher.match(question, context)
+        assert (match.entry.id if match.entry else None) == expected, match
